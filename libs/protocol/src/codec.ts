@@ -1,0 +1,137 @@
+import { ProtocolDecodeError, ProtocolErrorCode } from './errors.js';
+import type { BusEnvelope, ClientCommand, FanoutPayload } from './messages.js';
+import { isValidTicker } from './tickers.js';
+import { isValidTopic } from './topics.js';
+
+/**
+ * The only JSON.parse of wire data. Client frames decode into a command or a typed error whose
+ * message goes into the error frame; bus payloads decode into a validated envelope or throw.
+ */
+
+export type DecodedFrame =
+  | { readonly ok: true; readonly command: ClientCommand }
+  | { readonly ok: false; readonly error: ProtocolDecodeError };
+
+const textDecoder = new TextDecoder('utf-8', { fatal: true });
+
+function fail(code: ProtocolErrorCode, message: string, cause?: unknown): DecodedFrame {
+  return { ok: false, error: new ProtocolDecodeError(code, message, cause === undefined ? undefined : { cause }) };
+}
+
+/** Decodes one client frame (text or binary) into a command, or an error for the error frame. */
+export function decodeClientFrame(frame: string | ArrayBuffer | Uint8Array, isBinary = false): DecodedFrame {
+  if (isBinary) return fail(ProtocolErrorCode.BadFrame, 'Binary frames are not supported; send JSON text');
+  let text: string;
+  try {
+    text = typeof frame === 'string' ? frame : textDecoder.decode(frame);
+  } catch (err) {
+    return fail(ProtocolErrorCode.BadFrame, 'Frame is not valid UTF-8', err);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (err) {
+    return fail(ProtocolErrorCode.BadFrame, 'Invalid JSON', err);
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    return fail(ProtocolErrorCode.BadFrame, 'Frame must be a JSON object');
+  }
+  return decodeCommand(value as Record<string, unknown>);
+}
+
+function decodeCommand(obj: Record<string, unknown>): DecodedFrame {
+  const type = obj['type'];
+  switch (type) {
+    case 'ping':
+    case 'pong':
+      return { ok: true, command: { type } };
+    case 'subscribe': {
+      const topic = commandTopic(obj);
+      if (topic === undefined) {
+        return fail(ProtocolErrorCode.InvalidTopic, 'subscribe needs a "topic" or a "ticker"');
+      }
+      if (!isValidTopic(topic)) {
+        return fail(ProtocolErrorCode.InvalidTopic, `Invalid topic: ${describe(topic)}`);
+      }
+      return { ok: true, command: { type, topic } };
+    }
+    case 'unsubscribe': {
+      // The seed answers `unsubscribed` for any topic string, subscribed or not; keep that.
+      const topic = commandTopic(obj);
+      if (typeof topic !== 'string' || topic.length === 0) {
+        return fail(ProtocolErrorCode.InvalidTopic, 'unsubscribe needs a "topic"');
+      }
+      return { ok: true, command: { type, topic } };
+    }
+    default:
+      // Exact seed text, including Python's `None` for a missing type.
+      return fail(ProtocolErrorCode.UnknownType, `Unknown message type: ${type === undefined || type === null ? 'None' : stringifyType(type)}`);
+  }
+}
+
+/** `topic` if present, else the seed test plan's `ticker` shorthand as its `price:` topic. */
+function commandTopic(obj: Record<string, unknown>): unknown {
+  const topic = obj['topic'];
+  if (topic !== undefined && topic !== null && topic !== '') return topic;
+  const ticker = obj['ticker'];
+  if (ticker === undefined || ticker === null || ticker === '') return undefined;
+  return isValidTicker(ticker) ? `price:${ticker}` : `price:${String(ticker)}`;
+}
+
+function stringifyType(type: unknown): string {
+  return typeof type === 'string' ? type : JSON.stringify(type);
+}
+
+function describe(value: unknown): string {
+  const text = typeof value === 'string' ? value : JSON.stringify(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** Serialises an envelope for the bus. */
+export function encodeEnvelope(envelope: BusEnvelope): Uint8Array {
+  return new TextEncoder().encode(JSON.stringify(envelope));
+}
+
+/** Builds an envelope, checking what a producer supplies. */
+export function makeEnvelope(topic: string, seq: number, src: string, data: FanoutPayload, ts = new Date()): BusEnvelope {
+  if (!isValidTopic(topic)) throw new ProtocolDecodeError(ProtocolErrorCode.InvalidTopic, `invalid topic: ${topic}`);
+  if (!Number.isSafeInteger(seq) || seq < 0) throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, `invalid seq: ${seq}`);
+  return { v: 1, topic, seq, ts: ts.toISOString(), src, data };
+}
+
+/** Decodes and validates a bus payload (bytes from NATS or a string from Redis). */
+export function decodeEnvelope(payload: string | Uint8Array): BusEnvelope {
+  let value: unknown;
+  try {
+    value = JSON.parse(typeof payload === 'string' ? payload : textDecoder.decode(payload));
+  } catch (err) {
+    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, 'envelope is not JSON', { cause: err });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, 'envelope is not an object');
+  }
+  const env = value as Record<string, unknown>;
+  const problems: string[] = [];
+  if (env['v'] !== 1) problems.push('v must be 1');
+  if (!isValidTopic(env['topic'])) problems.push('topic is not a known topic');
+  const seq = env['seq'];
+  if (typeof seq !== 'number' || !Number.isSafeInteger(seq) || seq < 0) problems.push('seq must be a non-negative integer');
+  const ts = env['ts'];
+  if (typeof ts !== 'string' || !isIsoWithOffset(ts)) problems.push('ts must be ISO-8601 with an offset');
+  if (typeof env['src'] !== 'string') problems.push('src must be a string');
+  const data = env['data'];
+  if (typeof data !== 'object' || data === null || Array.isArray(data) || typeof (data as Record<string, unknown>)['type'] !== 'string') {
+    problems.push('data must be an object with a string type');
+  }
+  if (problems.length > 0) {
+    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, `invalid envelope: ${problems.join('; ')}`);
+  }
+  return value as BusEnvelope;
+}
+
+const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** True for an ISO-8601 date-time with an explicit offset (`Z` or `±hh:mm`). */
+export function isIsoWithOffset(value: string): boolean {
+  return ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value));
+}

@@ -1,0 +1,35 @@
+// The server binaries the test suite starts, and the Debian package behind each.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
+
+export const SERVER_BINARIES = [
+  { bin: 'nats-server', pkg: 'nats-server' },
+  { bin: 'redis-server', pkg: 'redis-server' },
+  { bin: 'nginx', pkg: 'nginx', dirs: ['/usr/sbin'] },
+  { bin: 'chromium', pkg: 'chromium' },
+];
+
+/** Binaries from `wanted` that are on neither PATH nor their usual directory. */
+export function findMissing(wanted = SERVER_BINARIES, path = process.env.PATH ?? '') {
+  const dirs = path.split(delimiter).filter(Boolean);
+  return wanted.filter((w) => ![...dirs, ...(w.dirs ?? [])].some((d) => existsSync(join(d, w.bin))));
+}
+
+/**
+ * Returns what is still missing. As root on a Debian machine (and unless TEST_NO_INSTALL=1) it
+ * first installs the missing packages with apt-get, so a fresh machine needs no manual step.
+ */
+export function ensureServerBinaries({ log }) {
+  let missing = findMissing();
+  const canInstall = process.getuid?.() === 0 && existsSync('/usr/bin/apt-get') && process.env.TEST_NO_INSTALL !== '1';
+  if (missing.length > 0 && canInstall) {
+    const pkgs = missing.map((m) => m.pkg);
+    log(`installing missing server packages: ${pkgs.join(' ')}`);
+    const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+    spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+    spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...pkgs], { stdio: 'inherit', env });
+    missing = findMissing();
+  }
+  return missing;
+}

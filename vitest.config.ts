@@ -1,0 +1,46 @@
+import { defineConfig } from 'vitest/config';
+
+// Three projects: unit tests beside the code (pure, in memory), integration tests against real
+// nats-server / redis-server / nginx (started by test/global-setup.ts on random loopback ports),
+// and end-to-end flows. The custom condition points workspace imports at src/, so no build is needed.
+const conditions = ['@repo/source'];
+
+export default defineConfig({
+  resolve: { conditions },
+  ssr: { resolve: { conditions } },
+  test: {
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    coverage: {
+      provider: 'v8',
+      include: ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts'],
+      // main.ts is the composition root (env, signals, process.exit); its tests run it as a child process.
+      exclude: ['**/*.test.ts', '**/src/main.ts', '**/*.d.ts'],
+      reporter: ['text-summary', 'json-summary', 'html'],
+      reportsDirectory: 'coverage',
+      thresholds: { lines: 80 },
+    },
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['libs/*/src/**/*.test.ts', 'services/*/src/**/*.test.ts', 'scripts/**/*.test.ts'] },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'int',
+          include: ['libs/*/test/**/*.int.test.ts', 'services/*/test/**/*.int.test.ts', 'test/int/**/*.int.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'e2e',
+          include: ['test/e2e/**/*.e2e.test.ts'],
+          globalSetup: ['test/global-setup.ts'],
+        },
+      },
+    ],
+  },
+});
