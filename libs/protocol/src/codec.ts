@@ -75,7 +75,8 @@ function commandTopic(obj: Record<string, unknown>): unknown {
   if (topic !== undefined && topic !== null && topic !== '') return topic;
   const ticker = obj['ticker'];
   if (ticker === undefined || ticker === null || ticker === '') return undefined;
-  return isValidTicker(ticker) ? `price:${ticker}` : `price:${String(ticker)}`;
+  // A non-string ticker stays as it is, so it fails topic validation instead of being coerced.
+  return typeof ticker === 'string' ? `price:${ticker}` : ticker;
 }
 
 function stringifyType(type: unknown): string {
@@ -87,9 +88,11 @@ function describe(value: unknown): string {
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
+const textEncoder = new TextEncoder();
+
 /** Serialises an envelope for the bus. */
 export function encodeEnvelope(envelope: BusEnvelope): Uint8Array {
-  return new TextEncoder().encode(JSON.stringify(envelope));
+  return textEncoder.encode(JSON.stringify(envelope));
 }
 
 /** Builds an envelope, checking what a producer supplies. */
@@ -129,9 +132,14 @@ export function decodeEnvelope(payload: string | Uint8Array): BusEnvelope {
   return value as BusEnvelope;
 }
 
-const ISO_WITH_OFFSET = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 
-/** True for an ISO-8601 date-time with an explicit offset (`Z` or `±hh:mm`). */
+/** True for an ISO-8601 date-time with an explicit offset (`Z` or `±hh:mm`) naming a real date. */
 export function isIsoWithOffset(value: string): boolean {
-  return ISO_WITH_OFFSET.test(value) && !Number.isNaN(Date.parse(value));
+  const m = ISO_WITH_OFFSET.exec(value);
+  if (m === null) return false;
+  const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  // Date.UTC rolls 2025-02-30 over to March; a real date comes back unchanged.
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
 }

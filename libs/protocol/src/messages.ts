@@ -127,7 +127,8 @@ export function errorFrame(message: string, code?: string): string {
  * so the seed's field order is kept. Encoded once per message, then published to every socket.
  */
 export function fanoutFrame(envelope: BusEnvelope): string {
-  const frame: Record<string, unknown> = { type: envelope.data.type, topic: envelope.topic, seq: envelope.seq };
+  // A null-prototype object keeps a legacy payload's own `__proto__` key as a plain field.
+  const frame: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, { type: envelope.data.type, topic: envelope.topic, seq: envelope.seq });
   // topic and seq stay right after type (the seed's order); a legacy payload's own are replaced.
   for (const [key, value] of Object.entries(envelope.data)) {
     if (key !== 'type' && key !== 'topic' && key !== 'seq') frame[key] = value;

@@ -1,0 +1,10 @@
+export { REDACTED, REDACT_PATHS, createLogger, silentLogger } from './logger.js';
+export type { Logger, LoggerOptions } from './logger.js';
+export { createLifecycle } from './lifecycle.js';
+export type { Closer, Lifecycle, LifecycleOptions, SignalSource } from './lifecycle.js';
+export { createOpsServer } from './ops-server.js';
+export type { OpsServer, OpsServerOptions, Readiness } from './ops-server.js';
+export { cappedExponentialBackoff, fullJitterBackoff } from './backoff.js';
+export type { Backoff, BackoffOptions, JitterBackoffOptions } from './backoff.js';
+export { createRegistry } from './metrics.js';
+export type { RegistryOptions } from './metrics.js';

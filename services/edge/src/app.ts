@@ -1,0 +1,405 @@
+import { randomUUID } from 'node:crypto';
+import type { Bus, BusStatus, LastValueStore } from '@repo/bus';
+import type { Logger } from '@repo/observability';
+import {
+  CLOSE_REASONS,
+  CloseCode,
+  PONG_FRAME,
+  ProtocolErrorCode,
+  connectedFrame,
+  decodeClientFrame,
+  errorFrame,
+  isValidTopic,
+  pingFrame,
+  subscribedFrame,
+  unsubscribedFrame,
+  type FanoutPayload,
+} from '@repo/protocol';
+import type { Registry } from 'prom-client';
+import type { EdgeConfig } from './config.js';
+import { createClientState, parseSubscribeQuery, recordBadFrame, type ClientState } from './client-state.js';
+import { createHeartbeat } from './heartbeat.js';
+import { createHttpRoutes } from './http-routes.js';
+import { createEdgeMetrics } from './metrics.js';
+import { createTopicBridge } from './topic-bridge.js';
+import { createWsServer, type UpgradeDecision, type UpgradeRequest, type WsSocket } from './ws-server.js';
+
+/** Error codes the edge adds to the protocol's own (INVALID_TOPIC, BAD_FRAME). */
+export const EdgeErrorCode = {
+  TooManyTopics: 'TOO_MANY_TOPICS',
+  EdgeTopicLimit: 'EDGE_TOPIC_LIMIT',
+} as const;
+
+/** A handler for legacy relay messages (Redis ws:broadcast:<topic>), wired by main.ts. */
+export type RelaySubscribe = (deliver: (topic: string, payload: FanoutPayload) => void) => Promise<{ close(): Promise<void> }>;
+
+export type EdgeOptions = Pick<
+  EdgeConfig,
+  | 'host'
+  | 'port'
+  | 'pingIntervalMs'
+  | 'idleTimeoutMs'
+  | 'maxTopicsPerConnection'
+  | 'maxTopicsPerEdge'
+  | 'maxFrameBytes'
+  | 'maxConnections'
+  | 'maxBackpressureBytes'
+  | 'slowClientPolicy'
+  | 'allowedOrigins'
+  | 'drainMs'
+  | 'badFrameLimit'
+  | 'badFrameWindowMs'
+  | 'watchTickers'
+>;
+
+export interface EdgeDeps {
+  readonly config: EdgeOptions;
+  readonly logger: Logger;
+  readonly registry: Registry;
+  readonly bus: Bus;
+  readonly lastValues: LastValueStore;
+  readonly relay?: RelaySubscribe;
+  readonly version?: string;
+  readonly now?: () => number;
+  readonly random?: () => number;
+}
+
+export interface Edge {
+  start(): Promise<void>;
+  /** Drains: not ready at once, refuses new upgrades, closes clients with 1012 in jittered batches over `drainMs`. */
+  drain(): Promise<void>;
+  /** Closes what is left (1001) and releases everything; idempotent. */
+  stop(): Promise<void>;
+  /** The bound port (after start). */
+  readonly port: number;
+  isReady(): boolean;
+  readonly connectionCount: number;
+}
+
+/** Internal uWS topic every socket joins, so a heartbeat is encoded and published once. */
+const HEARTBEAT_TOPIC = '#heartbeat';
+
+type Conn = WsSocket<ClientState>;
+
+/** Frames up to this multiple of EDGE_MAX_FRAME_BYTES are read and answered with 1009. */
+export const FRAME_HARD_CAP_FACTOR = 4;
+
+export function createEdge(deps: EdgeDeps): Edge {
+  const { config, logger, bus, lastValues } = deps;
+  const now = deps.now ?? Date.now;
+  const random = deps.random ?? Math.random;
+  const log = logger.child({ component: 'edge' });
+  const metrics = createEdgeMetrics(deps.registry);
+  const allowedOrigins = new Set(config.allowedOrigins.map((o) => o.toLowerCase()));
+  // Open sockets: bounded by maxConnections, needed by the reaper and the drain.
+  const connections = new Set<Conn>();
+  const lastFanout = { price: undefined as number | undefined, signal: undefined as number | undefined };
+  let subscriptionCount = 0;
+  let port = 0;
+  let started = false;
+  let draining = false;
+  let stopped: Promise<void> | undefined;
+  let relay: { close(): Promise<void> } | undefined;
+  let removeStatusListener: (() => void) | undefined;
+  const drainTimers = new Set<NodeJS.Timeout>();
+  // Slow consumers waiting to be closed (bounded by the open connections).
+  const slowClients = new Set<Conn>();
+  let slowCloseTimer: NodeJS.Immediate | undefined;
+
+  const bridge = createTopicBridge({
+    bus,
+    lastValues,
+    metrics,
+    logger: log,
+    maxTopics: config.maxTopicsPerEdge,
+    now,
+    publish: (topic, frame) => server.publish(topic, frame),
+    numSubscribers: (topic) => server.numSubscribers(topic),
+    onFanout: (topic) => {
+      if (topic.startsWith('price:')) lastFanout.price = now();
+      else if (topic.startsWith('signal:')) lastFanout.signal = now();
+    },
+  });
+
+  const heartbeat = createHeartbeat({
+    pingIntervalMs: config.pingIntervalMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+    now,
+    connections: () => connections,
+    sendPing: () => {
+      server.publish(HEARTBEAT_TOPIC, pingFrame(new Date(now())));
+      metrics.messagesSent.inc({ kind: 'ping' }, connections.size);
+    },
+    reap: (conn) => {
+      metrics.reaped.inc();
+      closeClient(conn as Conn, CloseCode.IdleTimeout);
+    },
+  });
+
+  const readiness = (): { ready: boolean; reasons: string[] } => {
+    const reasons: string[] = [];
+    if (!started) reasons.push('not started');
+    if (draining) reasons.push('draining');
+    if (bus.status() !== 'connected') reasons.push(`bus ${bus.status()}`);
+    return { ready: reasons.length === 0, reasons };
+  };
+
+  const routes = createHttpRoutes({
+    registry: deps.registry,
+    bridge,
+    lastValues,
+    version: deps.version ?? '0.0.0',
+    watchTickers: config.watchTickers,
+    connectionCount: () => connections.size,
+    readiness,
+    heartbeatRunning: () => heartbeat.running,
+    busConnected: () => bus.status() === 'connected',
+    lastFanoutMs: (kind) => lastFanout[kind],
+    now,
+  });
+  // Created last: the bridge and heartbeat above only reach it from callbacks, after start.
+  const server = createWsServer<ClientState>({
+    path: '/ws',
+    // uWS drops a connection without a close frame (1006) over this hard cap; up to it the edge
+    // checks EDGE_MAX_FRAME_BYTES itself and closes with a proper 1009.
+    maxPayloadLength: config.maxFrameBytes * FRAME_HARD_CAP_FACTOR,
+    maxBackpressure: config.maxBackpressureBytes,
+    upgrade: onUpgrade,
+    open: onOpen,
+    message: onMessage,
+    dropped: onDropped,
+    pong: (ws) => {
+      ws.data.lastSeenMs = now();
+    },
+    close: onClose,
+    routes,
+  });
+
+
+  function onUpgrade(req: UpgradeRequest): UpgradeDecision<ClientState> {
+    const reject = (status: number, reason: string, label: string): UpgradeDecision<ClientState> => {
+      metrics.upgradesRejected.inc({ reason: label });
+      return { accept: false, status, reason };
+    };
+    if (draining || !started) return reject(503, 'edge is draining', 'draining');
+    // uWS would upgrade on Sec-WebSocket-Key alone, which hides a proxy that dropped the headers.
+    if (req.header('upgrade').toLowerCase() !== 'websocket') return reject(426, 'missing Upgrade: websocket', 'no_upgrade_header');
+    const origin = req.header('origin');
+    if (allowedOrigins.size > 0 && origin !== '' && !allowedOrigins.has(origin.toLowerCase())) return reject(403, 'origin not allowed', 'origin');
+    if (connections.size >= config.maxConnections) return reject(503, 'edge at connection capacity', 'capacity');
+    return { accept: true, data: createClientState(randomUUID(), now(), parseSubscribeQuery(req.query)) };
+  }
+
+  function onOpen(ws: Conn): void {
+    connections.add(ws);
+    metrics.connections.set(connections.size);
+    ws.subscribe(HEARTBEAT_TOPIC);
+    // Seed order: one `subscribed` per query topic, then `connected`, then the last values.
+    const accepted: string[] = [];
+    ws.cork(() => {
+      for (const topic of ws.data.initialTopics) {
+        if (subscribe(ws, topic, false)) accepted.push(topic);
+      }
+      send(ws, connectedFrame(ws.data.id));
+    });
+    for (const topic of accepted) sendSnapshot(ws, topic);
+  }
+
+  function onMessage(ws: Conn, data: ArrayBuffer, isBinary: boolean): void {
+    ws.data.lastSeenMs = now();
+    if (ws.data.closing) return;
+    if (data.byteLength > config.maxFrameBytes) {
+      metrics.clientErrors.inc({ code: 'FRAME_TOO_LARGE' });
+      closeClient(ws, CloseCode.MessageTooBig);
+      return;
+    }
+    const decoded = decodeClientFrame(data, isBinary);
+    if (!decoded.ok) {
+      const { code, message } = decoded.error;
+      metrics.clientErrors.inc({ code });
+      // The seed's unknown-type error has no code; keep it byte for byte.
+      send(ws, code === ProtocolErrorCode.UnknownType ? errorFrame(message) : errorFrame(message, code));
+      if (recordBadFrame(ws.data, now(), config.badFrameLimit, config.badFrameWindowMs)) closeClient(ws, CloseCode.PolicyViolation);
+      return;
+    }
+    const { command } = decoded;
+    switch (command.type) {
+      case 'subscribe':
+        subscribe(ws, command.topic, true);
+        return;
+      case 'unsubscribe':
+        unsubscribe(ws, command.topic);
+        send(ws, unsubscribedFrame(command.topic));
+        return;
+      case 'ping':
+        send(ws, PONG_FRAME);
+        return;
+      case 'pong':
+        return;
+    }
+  }
+
+  /** Subscribes and acks; false (after an error frame) when refused. */
+  function subscribe(ws: Conn, topic: string, withSnapshot: boolean): boolean {
+    const { topics } = ws.data;
+    if (!topics.has(topic)) {
+      const error = topics.size >= config.maxTopicsPerConnection
+        ? { code: EdgeErrorCode.TooManyTopics, message: `Topic limit reached (${config.maxTopicsPerConnection} per connection)` }
+        : !isValidTopic(topic)
+          ? { code: ProtocolErrorCode.InvalidTopic, message: `Invalid topic: ${String(topic).slice(0, 80)}` }
+          : !bridge.acquire(topic)
+            ? { code: EdgeErrorCode.EdgeTopicLimit, message: 'This server has too many topics; try again later' }
+            : undefined;
+      if (error !== undefined) {
+        metrics.clientErrors.inc({ code: error.code });
+        send(ws, errorFrame(error.message, error.code));
+        return false;
+      }
+      topics.add(topic);
+      ws.subscribe(topic);
+      subscriptionCount += 1;
+      metrics.subscriptions.set(subscriptionCount);
+    }
+    send(ws, subscribedFrame(topic));
+    if (withSnapshot) sendSnapshot(ws, topic);
+    return true;
+  }
+
+  function unsubscribe(ws: Conn, topic: string): void {
+    if (!ws.data.topics.delete(topic)) return;
+    ws.unsubscribe(topic);
+    bridge.release(topic);
+    subscriptionCount -= 1;
+    metrics.subscriptions.set(subscriptionCount);
+  }
+
+  function sendSnapshot(ws: Conn, topic: string): void {
+    const cached = bridge.cachedFrame(topic);
+    if (cached !== undefined) {
+      send(ws, cached);
+      return;
+    }
+    void bridge.loadSnapshot(topic).then((frame) => {
+      if (frame !== null && ws.isOpen && ws.data.topics.has(topic)) send(ws, frame);
+    });
+  }
+
+  function send(ws: Conn, frame: string): void {
+    if (ws.send(frame) !== 'closed') metrics.messagesSent.inc({ kind: 'direct' });
+  }
+
+  function onDropped(ws: Conn): void {
+    metrics.messagesDropped.inc({ reason: 'backpressure' });
+    if (config.slowClientPolicy !== 'close' || ws.data.closing) return;
+    // uWS reports drops from inside publish(); closing a socket there would change the
+    // subscriber list uWS is iterating, so slow clients are closed right after it returns.
+    slowClients.add(ws);
+    slowCloseTimer ??= setImmediate(() => {
+      slowCloseTimer = undefined;
+      for (const slow of slowClients) closeClient(slow, CloseCode.TryAgainLater);
+      slowClients.clear();
+    });
+  }
+
+  function closeClient(ws: Conn, code: CloseCode): void {
+    if (ws.data.closing || !ws.isOpen) return;
+    ws.data.closing = true;
+    ws.end(code, CLOSE_REASONS[code]);
+  }
+
+  function onClose(ws: Conn, code: number): void {
+    connections.delete(ws);
+    slowClients.delete(ws);
+    for (const topic of ws.data.topics) bridge.release(topic);
+    subscriptionCount -= ws.data.topics.size;
+    ws.data.topics.clear();
+    metrics.connections.set(connections.size);
+    metrics.subscriptions.set(subscriptionCount);
+    metrics.closes.inc({ code: String(code) });
+  }
+
+  function onBusStatus(status: BusStatus): void {
+    metrics.busConnected.set(status === 'connected' ? 1 : 0);
+    if (status === 'reconnecting') {
+      log.warn('bus connection lost; clients stay connected, not ready until it returns');
+    } else if (status === 'connected') {
+      metrics.busReconnects.inc();
+      log.info('bus connection back; re-reading last values');
+      bridge.resync().catch((err: unknown) => log.warn({ err }, 'last value resync after reconnect failed'));
+    }
+  }
+
+  return {
+    get port() {
+      return port;
+    },
+    get connectionCount() {
+      return connections.size;
+    },
+    isReady: () => readiness().ready,
+
+    async start() {
+      if (started) return;
+      port = await server.listen(config.host, config.port);
+      removeStatusListener = bus.onStatus(onBusStatus);
+      metrics.busConnected.set(bus.status() === 'connected' ? 1 : 0);
+      if (deps.relay !== undefined) {
+        relay = await deps.relay((topic, payload) => bridge.deliverRelay(topic, payload));
+      }
+      heartbeat.start();
+      started = true;
+      log.info({ host: config.host, port }, 'edge listening');
+    },
+
+    async drain() {
+      if (draining) return;
+      draining = true;
+      metrics.draining.set(1);
+      const clients = [...connections];
+      log.info({ clients: clients.length, drainMs: config.drainMs }, 'draining');
+      // Shuffle, then close in batches spread over the drain period, each batch at a jittered
+      // instant, so reconnecting clients do not arrive at the other edges all at once.
+      for (let i = clients.length - 1; i > 0; i -= 1) {
+        const j = Math.floor(random() * (i + 1));
+        [clients[i], clients[j]] = [clients[j] as Conn, clients[i] as Conn];
+      }
+      const batches = Math.max(1, Math.min(clients.length, Math.floor(config.drainMs / 20)));
+      const slotMs = config.drainMs / batches;
+      const batchSize = Math.ceil(clients.length / batches);
+      await Promise.all(
+        Array.from({ length: batches }, (_, b) => {
+          const batch = clients.slice(b * batchSize, (b + 1) * batchSize);
+          const delay = b * slotMs + random() * slotMs;
+          return new Promise<void>((resolve) => {
+            const timer = setTimeout(() => {
+              drainTimers.delete(timer);
+              for (const ws of batch) closeClient(ws, CloseCode.ServiceRestart);
+              resolve();
+            }, delay);
+            drainTimers.add(timer);
+          });
+        }),
+      );
+      log.info('drain complete');
+    },
+
+    stop() {
+      stopped ??= (async () => {
+        draining = true;
+        heartbeat.stop();
+        for (const timer of drainTimers) clearTimeout(timer);
+        drainTimers.clear();
+        if (slowCloseTimer !== undefined) clearImmediate(slowCloseTimer);
+        slowClients.clear();
+        removeStatusListener?.();
+        server.stopListening();
+        for (const ws of [...connections]) closeClient(ws, CloseCode.GoingAway);
+        bridge.stop();
+        await relay?.close();
+        server.close();
+        log.info('edge stopped');
+      })();
+      return stopped;
+    },
+  };
+}

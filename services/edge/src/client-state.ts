@@ -1,0 +1,44 @@
+/** Per-socket state, set at the handshake and owned by the socket (no ad-hoc socket properties). */
+export interface ClientState {
+  readonly id: string;
+  readonly connectedAtMs: number;
+  /** Topics requested in `?subscribe=`, handled on open. */
+  readonly initialTopics: readonly string[];
+  /** This client's topics; bounded by EDGE_MAX_TOPICS. */
+  readonly topics: Set<string>;
+  /** Last inbound frame of any kind (liveness for the reaper). */
+  lastSeenMs: number;
+  /** Invalid frames in the current window, for the sustained-garbage close. */
+  badFrames: number;
+  badFrameWindowStartMs: number;
+  /** Set once we decided to close, so nothing else is sent. */
+  closing: boolean;
+}
+
+export function createClientState(id: string, nowMs: number, initialTopics: readonly string[]): ClientState {
+  return { id, connectedAtMs: nowMs, initialTopics, topics: new Set(), lastSeenMs: nowMs, badFrames: 0, badFrameWindowStartMs: nowMs, closing: false };
+}
+
+/**
+ * Counts an invalid frame; true when the client went over `limit` frames within `windowMs`
+ * (a fixed window that restarts when it has passed).
+ */
+export function recordBadFrame(state: ClientState, nowMs: number, limit: number, windowMs: number): boolean {
+  if (nowMs - state.badFrameWindowStartMs >= windowMs) {
+    state.badFrameWindowStartMs = nowMs;
+    state.badFrames = 0;
+  }
+  state.badFrames += 1;
+  return state.badFrames > limit;
+}
+
+/** `?subscribe=t1,t2`: split on commas, trimmed, empties skipped, duplicates kept once, in order. */
+export function parseSubscribeQuery(query: string): string[] {
+  const raw = new URLSearchParams(query).getAll('subscribe').join(',');
+  const seen = new Set<string>();
+  for (const part of raw.split(',')) {
+    const topic = part.trim();
+    if (topic.length > 0) seen.add(topic);
+  }
+  return [...seen];
+}

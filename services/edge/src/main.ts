@@ -1,0 +1,48 @@
+// The edge's composition root: the only file that reads the environment, opens connections and
+// handles signals. Everything else is built by createEdge from what it is given.
+import { writeFileSync } from 'node:fs';
+import { Redis } from 'ioredis';
+import { connectNats, createNatsBus, createRedisLastValueStore, subscribeLegacyRelay } from '@repo/bus';
+import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
+import { createEdge } from './app.js';
+import { parseEdgeConfig } from './config.js';
+import { EDGE_VERSION } from './version.js';
+
+const config = parseEdgeConfig(process.env);
+const logger = createLogger({ name: 'edge', level: config.logLevel });
+const registry = createRegistry({ service: 'edge' });
+const lifecycle = createLifecycle({ logger, deadlineMs: config.shutdownDeadlineMs });
+
+const nc = await connectNats(config.natsUrl, { logger, name: 'edge' });
+lifecycle.add('nats', () => nc.drain());
+const redisOptions = { keyPrefix: undefined, maxRetriesPerRequest: 2, lazyConnect: false } as const;
+const redis = new Redis(config.redisUrl, redisOptions);
+lifecycle.add('redis', async () => {
+  await redis.quit();
+});
+const redisSubscriber = new Redis(config.redisUrl, redisOptions);
+lifecycle.add('redis-subscriber', async () => {
+  await redisSubscriber.quit();
+});
+for (const [name, client] of [['redis', redis], ['redis-subscriber', redisSubscriber]] as const) {
+  client.on('error', (err: Error) => logger.warn({ err, client: name }, 'redis error'));
+}
+
+const edge = createEdge({
+  config,
+  logger,
+  registry,
+  version: EDGE_VERSION,
+  bus: createNatsBus(nc, { logger }),
+  lastValues: createRedisLastValueStore(redis, { keyPrefix: config.redisKeyPrefix }),
+  ...(config.legacyRelay
+    ? { relay: (deliver) => subscribeLegacyRelay(redisSubscriber, deliver, { logger, channelPrefix: `${config.redisKeyPrefix}ws:broadcast:` }) }
+    : {}),
+});
+lifecycle.add('edge', () => edge.stop());
+// SIGTERM drains (1012 in jittered batches over EDGE_DRAIN_MS) before the ordered shutdown.
+lifecycle.add('edge-drain', () => edge.drain());
+await edge.start();
+if (config.portFile !== '') writeFileSync(config.portFile, String(edge.port));
+lifecycle.onSignals(['SIGTERM', 'SIGINT']);
+logger.info({ version: EDGE_VERSION, node: process.version, pid: process.pid, port: edge.port, host: config.host, maxConnections: config.maxConnections, pingIntervalMs: config.pingIntervalMs, idleTimeoutMs: config.idleTimeoutMs }, 'edge started');
