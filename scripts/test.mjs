@@ -12,7 +12,9 @@ const root = new URL('..', import.meta.url).pathname;
 const missing = ensureServerBinaries({ log: (line) => console.log(line) });
 if (missing.length > 0) {
   console.error(`npm test: required server binaries are missing: ${missing.map((m) => `${m.bin} (apt package ${m.pkg})`).join(', ')}.`);
-  console.error(`Install them with: apt-get install -y ${missing.map((m) => m.pkg).join(' ')}   (or run as root: bash scripts/install-deps.sh)`);
+  console.error(
+    `Install them with: apt-get install -y ${missing.map((m) => m.pkg).join(' ')}   (or run as root: bash scripts/install-deps.sh)`,
+  );
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
@@ -22,7 +24,15 @@ mkdirSync(outDir, { recursive: true });
 const jsonFile = join(outDir, 'vitest.json');
 const args = process.argv.slice(2);
 const runsAll = !args.includes('--project');
-const vitestArgs = ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${jsonFile}`, ...(runsAll ? ['--coverage'] : []), ...args];
+const vitestArgs = [
+  'vitest',
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${jsonFile}`,
+  ...(runsAll ? ['--coverage'] : []),
+  ...args,
+];
 const result = spawnSync('npx', vitestArgs, { cwd: root, stdio: 'inherit' });
 
 let summary = '0 passed, 1 failed';

@@ -44,7 +44,9 @@ async function proxy(transformLocations?: (conf: string) => string): Promise<Ngi
 describe('deploy/nginx/edge.conf', () => {
   it('passes WebSocket upgrades to both edges and clients receive fan-out through it', async () => {
     const nginx = await proxy();
-    const clients = await Promise.all(Array.from({ length: 6 }, () => connectClient(`ws://127.0.0.1:${nginx.port}/ws?subscribe=market-gate`)));
+    const clients = await Promise.all(
+      Array.from({ length: 6 }, () => connectClient(`ws://127.0.0.1:${nginx.port}/ws?subscribe=market-gate`)),
+    );
     try {
       await Promise.all(clients.map((c) => c.next((f: Frame) => f.type === 'connected')));
       // nginx spreads the connections over both edges.

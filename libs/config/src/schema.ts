@@ -36,7 +36,11 @@ export interface ParseOptions {
   readonly prefixes: readonly string[];
 }
 
-export function parseConfig<S extends Schema>(schema: S, env: Readonly<Record<string, string | undefined>>, opts: ParseOptions): ConfigOf<S> {
+export function parseConfig<S extends Schema>(
+  schema: S,
+  env: Readonly<Record<string, string | undefined>>,
+  opts: ParseOptions,
+): ConfigOf<S> {
   const problems: string[] = [];
   const out: Record<string, unknown> = {};
   const known = new Set<string>();
@@ -68,7 +72,12 @@ interface IntOptions {
   readonly max?: number;
 }
 
-export function int(env: string, defaultValue: number | undefined, doc: string, { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER }: IntOptions = {}): Field<number> {
+export function int(
+  env: string,
+  defaultValue: number | undefined,
+  doc: string,
+  { min = Number.MIN_SAFE_INTEGER, max = Number.MAX_SAFE_INTEGER }: IntOptions = {},
+): Field<number> {
   return {
     env,
     doc,
@@ -115,14 +124,22 @@ export function bool(env: string, defaultValue: boolean, doc: string): Field<boo
 }
 
 /** A comma-separated list; entries are trimmed, empties dropped, each checked by `check`. */
-export function list(env: string, defaultValue: readonly string[], doc: string, check?: (item: string) => string | null): Field<readonly string[]> {
+export function list(
+  env: string,
+  defaultValue: readonly string[],
+  doc: string,
+  check?: (item: string) => string | null,
+): Field<readonly string[]> {
   return {
     env,
     doc,
     default: defaultValue,
     type: 'comma-separated list',
     parse(raw) {
-      const items = raw.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
+      const items = raw
+        .split(',')
+        .map((s) => s.trim())
+        .filter((s) => s.length > 0);
       const bad = check === undefined ? [] : items.map((i) => check(i)).filter((m): m is string => m !== null);
       if (bad.length > 0) throw new Error(bad.join('; '));
       return Object.freeze(items);
@@ -152,11 +169,28 @@ export function url(env: string, protocols: readonly string[], defaultValue: str
 
 /** The Markdown table of a schema, for docs/config.md. */
 export function renderConfigTable(schema: Schema): string {
-  const rows = Object.values(schema).map((f) => `| \`${f.env}\` | ${f.type} | ${f.default === undefined ? '(required)' : `\`${formatDefault(f.default)}\``} | ${f.doc} |`);
+  const rows = Object.values(schema).map(
+    (f) => `| \`${f.env}\` | ${f.type} | ${f.default === undefined ? '(required)' : `\`${formatDefault(f.default)}\``} | ${f.doc} |`,
+  );
   return ['| variable | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 function formatDefault(value: unknown): string {
   if (Array.isArray(value)) return value.join(',');
   return String(value);
+}
+
+/**
+ * For main.ts only: parses the environment, and on a ConfigError prints its list of problems
+ * (no stack trace: it is the operator's input that is wrong) and exits with status 2.
+ */
+export function parseEnvOrExit<T>(parse: (env: NodeJS.ProcessEnv) => T, env: NodeJS.ProcessEnv = process.env): T {
+  try {
+    return parse(env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`${err.message}\n`);
+    // Called from composition roots before anything runs, so exiting here loses nothing.
+    process.exit(2);
+  }
 }

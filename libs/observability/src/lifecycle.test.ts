@@ -9,11 +9,14 @@ type LogRecord = Record<string, unknown>;
 /** A lifecycle whose log lines and exit codes the test can read. */
 function setup(overrides: Partial<Pick<LifecycleOptions, 'deadlineMs'>> = {}) {
   const records: LogRecord[] = [];
-  const logger = createLogger({ name: 'test', level: 'debug' }, {
-    write: (line: string) => {
-      records.push(JSON.parse(line) as LogRecord);
+  const logger = createLogger(
+    { name: 'test', level: 'debug' },
+    {
+      write: (line: string) => {
+        records.push(JSON.parse(line) as LogRecord);
+      },
     },
-  });
+  );
   const exit = vi.fn<(code: number) => void>();
   const lifecycle = createLifecycle({ logger, deadlineMs: overrides.deadlineMs ?? 1_000, exit });
   return { lifecycle, exit, records };

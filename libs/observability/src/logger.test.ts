@@ -58,7 +58,11 @@ describe('createLogger', () => {
   it('serialises errors under err with type, message and stack', () => {
     const out = sink();
     createLogger({ name: 'edge' }, out).error({ err: new TypeError('boom') }, 'failed');
-    expect(out.records()[0]?.['err']).toMatchObject({ type: 'TypeError', message: 'boom', stack: expect.stringContaining('boom') as unknown });
+    expect(out.records()[0]?.['err']).toMatchObject({
+      type: 'TypeError',
+      message: 'boom',
+      stack: expect.stringContaining('boom') as unknown,
+    });
   });
 
   it('defaults to info and honours a given level', () => {

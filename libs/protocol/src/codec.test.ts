@@ -57,12 +57,14 @@ describe('decodeClientFrame: subscribe', () => {
     expect(error.message).toMatch(/^Invalid topic: .*5930$/);
   });
 
-  it.each(['{"type":"subscribe"}', '{"type":"subscribe","topic":""}', '{"type":"subscribe","topic":null}', '{"type":"subscribe","ticker":""}'])(
-    'answers INVALID_TOPIC when %s names no topic',
-    (frame) => {
-      expect(decodeError(frame)).toMatchObject({ code: 'INVALID_TOPIC', message: 'subscribe needs a "topic" or a "ticker"' });
-    },
-  );
+  it.each([
+    '{"type":"subscribe"}',
+    '{"type":"subscribe","topic":""}',
+    '{"type":"subscribe","topic":null}',
+    '{"type":"subscribe","ticker":""}',
+  ])('answers INVALID_TOPIC when %s names no topic', (frame) => {
+    expect(decodeError(frame)).toMatchObject({ code: 'INVALID_TOPIC', message: 'subscribe needs a "topic" or a "ticker"' });
+  });
 
   it.each([
     ['price:12345', 'Invalid topic: price:12345'],
@@ -106,12 +108,14 @@ describe('decodeClientFrame: unsubscribe', () => {
     expect(decodeOk('{"type":"unsubscribe","ticker":"005930"}')).toEqual({ type: 'unsubscribe', topic: 'price:005930' });
   });
 
-  it.each(['{"type":"unsubscribe"}', '{"type":"unsubscribe","topic":""}', '{"type":"unsubscribe","topic":null}', '{"type":"unsubscribe","topic":7}'])(
-    'answers INVALID_TOPIC for %s',
-    (frame) => {
-      expect(decodeError(frame)).toMatchObject({ code: 'INVALID_TOPIC', message: 'unsubscribe needs a "topic"' });
-    },
-  );
+  it.each([
+    '{"type":"unsubscribe"}',
+    '{"type":"unsubscribe","topic":""}',
+    '{"type":"unsubscribe","topic":null}',
+    '{"type":"unsubscribe","topic":7}',
+  ])('answers INVALID_TOPIC for %s', (frame) => {
+    expect(decodeError(frame)).toMatchObject({ code: 'INVALID_TOPIC', message: 'unsubscribe needs a "topic"' });
+  });
 });
 
 describe('decodeClientFrame: ping, pong and unknown types', () => {
@@ -141,11 +145,14 @@ describe('decodeClientFrame: ping, pong and unknown types', () => {
 });
 
 describe('decodeClientFrame: bad frames', () => {
-  it.each(['{"type":"ping"', 'not json', '', "{'type':'ping'}", '{"type":"ping"}}'])('answers BAD_FRAME for the malformed JSON %j', (frame) => {
-    const error = decodeError(frame);
-    expect(error).toMatchObject({ code: 'BAD_FRAME', message: 'Invalid JSON' });
-    expect(error.cause).toBeInstanceOf(SyntaxError);
-  });
+  it.each(['{"type":"ping"', 'not json', '', "{'type':'ping'}", '{"type":"ping"}}'])(
+    'answers BAD_FRAME for the malformed JSON %j',
+    (frame) => {
+      const error = decodeError(frame);
+      expect(error).toMatchObject({ code: 'BAD_FRAME', message: 'Invalid JSON' });
+      expect(error.cause).toBeInstanceOf(SyntaxError);
+    },
+  );
 
   it.each(['[]', '[{"type":"ping"}]', '"ping"', '42', 'true', 'null'])('answers BAD_FRAME for the non-object JSON %s', (frame) => {
     expect(decodeError(frame)).toMatchObject({ code: 'BAD_FRAME', message: 'Frame must be a JSON object' });
@@ -217,7 +224,14 @@ function envelopeFields(): Record<string, unknown> {
 describe('makeEnvelope', () => {
   it('builds a v1 envelope with an ISO timestamp', () => {
     const envelope = makeEnvelope('price:005930', 1842, 'price-ingest-1', QUOTE, new Date('2025-09-10T06:19:57.123Z'));
-    expect(envelope).toEqual({ v: 1, topic: 'price:005930', seq: 1842, ts: '2025-09-10T06:19:57.123Z', src: 'price-ingest-1', data: QUOTE });
+    expect(envelope).toEqual({
+      v: 1,
+      topic: 'price:005930',
+      seq: 1842,
+      ts: '2025-09-10T06:19:57.123Z',
+      src: 'price-ingest-1',
+      data: QUOTE,
+    });
   });
 
   it('stamps the current time by default', () => {
@@ -228,7 +242,9 @@ describe('makeEnvelope', () => {
   });
 
   it.each(['price:12345', 'market:nasdaq', 'vcp:signals', ''])('rejects the invalid topic %j with INVALID_TOPIC', (topic) => {
-    expect(() => makeEnvelope(topic, 1, 'src', QUOTE)).toThrow(expect.objectContaining({ code: 'INVALID_TOPIC', name: 'ProtocolDecodeError' }));
+    expect(() => makeEnvelope(topic, 1, 'src', QUOTE)).toThrow(
+      expect.objectContaining({ code: 'INVALID_TOPIC', name: 'ProtocolDecodeError' }),
+    );
   });
 
   it.each([-1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, 2 ** 53])('rejects the seq %d with BAD_ENVELOPE', (seq) => {

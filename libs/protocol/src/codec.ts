@@ -1,6 +1,5 @@
 import { ProtocolDecodeError, ProtocolErrorCode } from './errors.js';
 import type { BusEnvelope, ClientCommand, FanoutPayload } from './messages.js';
-import { isValidTicker } from './tickers.js';
 import { isValidTopic } from './topics.js';
 
 /**
@@ -9,8 +8,7 @@ import { isValidTopic } from './topics.js';
  */
 
 export type DecodedFrame =
-  | { readonly ok: true; readonly command: ClientCommand }
-  | { readonly ok: false; readonly error: ProtocolDecodeError };
+  { readonly ok: true; readonly command: ClientCommand } | { readonly ok: false; readonly error: ProtocolDecodeError };
 
 const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
@@ -65,7 +63,10 @@ function decodeCommand(obj: Record<string, unknown>): DecodedFrame {
     }
     default:
       // Exact seed text, including Python's `None` for a missing type.
-      return fail(ProtocolErrorCode.UnknownType, `Unknown message type: ${type === undefined || type === null ? 'None' : stringifyType(type)}`);
+      return fail(
+        ProtocolErrorCode.UnknownType,
+        `Unknown message type: ${type === undefined || type === null ? 'None' : stringifyType(type)}`,
+      );
   }
 }
 
@@ -97,7 +98,7 @@ export function encodeEnvelope(envelope: BusEnvelope): Uint8Array {
 
 /** Builds an envelope, checking what a producer supplies. */
 export function makeEnvelope(topic: string, seq: number, src: string, data: FanoutPayload, ts = new Date()): BusEnvelope {
-  if (!isValidTopic(topic)) throw new ProtocolDecodeError(ProtocolErrorCode.InvalidTopic, `invalid topic: ${topic}`);
+  if (!isValidTopic(topic)) throw new ProtocolDecodeError(ProtocolErrorCode.InvalidTopic, `invalid topic: ${String(topic)}`);
   if (!Number.isSafeInteger(seq) || seq < 0) throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, `invalid seq: ${seq}`);
   return { v: 1, topic, seq, ts: ts.toISOString(), src, data };
 }

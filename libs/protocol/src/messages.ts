@@ -117,9 +117,7 @@ export function pingFrame(now: Date): string {
 
 /** An error frame; the seed's unknown-type error has no `code`, every newer error has one. */
 export function errorFrame(message: string, code?: string): string {
-  return code === undefined
-    ? JSON.stringify({ type: 'error', message })
-    : JSON.stringify({ type: 'error', code, message });
+  return code === undefined ? JSON.stringify({ type: 'error', message }) : JSON.stringify({ type: 'error', code, message });
 }
 
 /**
@@ -128,7 +126,11 @@ export function errorFrame(message: string, code?: string): string {
  */
 export function fanoutFrame(envelope: BusEnvelope): string {
   // A null-prototype object keeps a legacy payload's own `__proto__` key as a plain field.
-  const frame: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, { type: envelope.data.type, topic: envelope.topic, seq: envelope.seq });
+  const frame: Record<string, unknown> = Object.assign(Object.create(null) as Record<string, unknown>, {
+    type: envelope.data.type,
+    topic: envelope.topic,
+    seq: envelope.seq,
+  });
   // topic and seq stay right after type (the seed's order); a legacy payload's own are replaced.
   for (const [key, value] of Object.entries(envelope.data)) {
     if (key !== 'type' && key !== 'topic' && key !== 'seq') frame[key] = value;

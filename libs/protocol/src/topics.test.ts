@@ -84,13 +84,10 @@ describe('parseTopic', () => {
     expect(isValidTopic(topic)).toBe(false);
   });
 
-  it.each([null, undefined, 42, true, {}, ['price:005930'], { toString: () => 'price:005930' }])(
-    'rejects the non-string %j',
-    (topic) => {
-      expect(parseTopic(topic)).toBeNull();
-      expect(isValidTopic(topic)).toBe(false);
-    },
-  );
+  it.each([null, undefined, 42, true, {}, ['price:005930'], { toString: () => 'price:005930' }])('rejects the non-string %j', (topic) => {
+    expect(parseTopic(topic)).toBeNull();
+    expect(isValidTopic(topic)).toBe(false);
+  });
 });
 
 describe('isValidTopic', () => {

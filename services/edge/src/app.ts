@@ -175,7 +175,6 @@ export function createEdge(deps: EdgeDeps): Edge {
     routes,
   });
 
-
   function onUpgrade(req: UpgradeRequest): UpgradeDecision<ClientState> {
     const reject = (status: number, reason: string, label: string): UpgradeDecision<ClientState> => {
       metrics.upgradesRejected.inc({ reason: label });
@@ -185,7 +184,8 @@ export function createEdge(deps: EdgeDeps): Edge {
     // uWS would upgrade on Sec-WebSocket-Key alone, which hides a proxy that dropped the headers.
     if (req.header('upgrade').toLowerCase() !== 'websocket') return reject(426, 'missing Upgrade: websocket', 'no_upgrade_header');
     const origin = req.header('origin');
-    if (allowedOrigins.size > 0 && origin !== '' && !allowedOrigins.has(origin.toLowerCase())) return reject(403, 'origin not allowed', 'origin');
+    if (allowedOrigins.size > 0 && origin !== '' && !allowedOrigins.has(origin.toLowerCase()))
+      return reject(403, 'origin not allowed', 'origin');
     if (connections.size >= config.maxConnections) return reject(503, 'edge at connection capacity', 'capacity');
     return { accept: true, data: createClientState(randomUUID(), now(), parseSubscribeQuery(req.query)) };
   }
@@ -243,13 +243,14 @@ export function createEdge(deps: EdgeDeps): Edge {
   function subscribe(ws: Conn, topic: string, withSnapshot: boolean): boolean {
     const { topics } = ws.data;
     if (!topics.has(topic)) {
-      const error = topics.size >= config.maxTopicsPerConnection
-        ? { code: EdgeErrorCode.TooManyTopics, message: `Topic limit reached (${config.maxTopicsPerConnection} per connection)` }
-        : !isValidTopic(topic)
-          ? { code: ProtocolErrorCode.InvalidTopic, message: `Invalid topic: ${String(topic).slice(0, 80)}` }
-          : !bridge.acquire(topic)
-            ? { code: EdgeErrorCode.EdgeTopicLimit, message: 'This server has too many topics; try again later' }
-            : undefined;
+      const error =
+        topics.size >= config.maxTopicsPerConnection
+          ? { code: EdgeErrorCode.TooManyTopics, message: `Topic limit reached (${config.maxTopicsPerConnection} per connection)` }
+          : !isValidTopic(topic)
+            ? { code: ProtocolErrorCode.InvalidTopic, message: `Invalid topic: ${String(topic).slice(0, 80)}` }
+            : !bridge.acquire(topic)
+              ? { code: EdgeErrorCode.EdgeTopicLimit, message: 'This server has too many topics; try again later' }
+              : undefined;
       if (error !== undefined) {
         metrics.clientErrors.inc({ code: error.code });
         send(ws, errorFrame(error.message, error.code));
@@ -357,6 +358,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       metrics.draining.set(1);
       const clients = [...connections];
       log.info({ clients: clients.length, drainMs: config.drainMs }, 'draining');
+      if (clients.length === 0) return;
       // Shuffle, then close in batches spread over the drain period, each batch at a jittered
       // instant, so reconnecting clients do not arrive at the other edges all at once.
       for (let i = clients.length - 1; i > 0; i -= 1) {

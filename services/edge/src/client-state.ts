@@ -16,7 +16,16 @@ export interface ClientState {
 }
 
 export function createClientState(id: string, nowMs: number, initialTopics: readonly string[]): ClientState {
-  return { id, connectedAtMs: nowMs, initialTopics, topics: new Set(), lastSeenMs: nowMs, badFrames: 0, badFrameWindowStartMs: nowMs, closing: false };
+  return {
+    id,
+    connectedAtMs: nowMs,
+    initialTopics,
+    topics: new Set(),
+    lastSeenMs: nowMs,
+    badFrames: 0,
+    badFrameWindowStartMs: nowMs,
+    closing: false,
+  };
 }
 
 /**

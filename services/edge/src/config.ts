@@ -11,7 +11,19 @@ export const DEFAULT_MAX_CONNECTIONS = 19_000;
 export const DEFAULT_MAX_BACKPRESSURE_BYTES = 256 * 1024;
 export const DEFAULT_DRAIN_MS = 10_000;
 /** The seed's 11 default tickers, reported by /ws/tickers as the watch list. */
-export const DEFAULT_WATCH_TICKERS = ['005930', '000660', '035420', '005380', '035720', '051910', '006400', '068270', '105560', '055550', '028260'];
+export const DEFAULT_WATCH_TICKERS = [
+  '005930',
+  '000660',
+  '035420',
+  '005380',
+  '035720',
+  '051910',
+  '006400',
+  '068270',
+  '105560',
+  '055550',
+  '028260',
+];
 
 /** Every knob of the edge: environment name, type, default and meaning. */
 export const edgeConfigSchema = {
@@ -19,23 +31,53 @@ export const edgeConfigSchema = {
   port: int('PORT', DEFAULT_PORT, 'Port for WebSocket and HTTP; 0 picks a free one.', { min: 0, max: 65_535 }),
   portFile: str('EDGE_PORT_FILE', '', 'If set, the bound port is written to this file (tests, port 0).'),
   natsUrl: url('NATS_URL', ['nats:'], 'nats://127.0.0.1:4222', 'NATS server(s); comma-free single URL.'),
-  redisUrl: url('REDIS_URL', ['redis:', 'rediss:'], 'redis://127.0.0.1:6379', 'Redis for last values (lv:<topic>) and the legacy ws:broadcast:* relay.'),
+  redisUrl: url(
+    'REDIS_URL',
+    ['redis:', 'rediss:'],
+    'redis://127.0.0.1:6379',
+    'Redis for last values (lv:<topic>) and the legacy ws:broadcast:* relay.',
+  ),
   redisKeyPrefix: str('EDGE_REDIS_KEY_PREFIX', '', 'Prefix for every Redis key and channel the edge uses.'),
   pingIntervalMs: int('EDGE_PING_INTERVAL_MS', DEFAULT_PING_INTERVAL_MS, 'Server heartbeat {"type":"ping"} period.', { min: 10 }),
-  idleTimeoutMs: int('EDGE_IDLE_TIMEOUT_MS', DEFAULT_IDLE_TIMEOUT_MS, 'A client silent this long is closed with 4000 (must exceed the ping interval).', { min: 20 }),
+  idleTimeoutMs: int(
+    'EDGE_IDLE_TIMEOUT_MS',
+    DEFAULT_IDLE_TIMEOUT_MS,
+    'A client silent this long is closed with 4000 (must exceed the ping interval).',
+    { min: 20 },
+  ),
   maxTopicsPerConnection: int('EDGE_MAX_TOPICS', DEFAULT_MAX_TOPICS, 'Topics one connection may subscribe to.', { min: 1 }),
   maxTopicsPerEdge: int('EDGE_MAX_TOTAL_TOPICS', 50_000, 'Distinct topics with local subscribers on one edge.', { min: 1 }),
   maxFrameBytes: int('EDGE_MAX_FRAME_BYTES', DEFAULT_MAX_FRAME_BYTES, 'Largest client frame; larger closes with 1009.', { min: 64 }),
   maxConnections: int('EDGE_MAX_CONNECTIONS', DEFAULT_MAX_CONNECTIONS, 'Open sockets per edge; upgrades beyond get 503.', { min: 1 }),
-  maxBackpressureBytes: int('EDGE_MAX_BACKPRESSURE_BYTES', DEFAULT_MAX_BACKPRESSURE_BYTES, 'Per-socket send buffer before the slow-client policy applies.', { min: 1024 }),
-  slowClientPolicy: oneOf('EDGE_SLOW_CLIENT_POLICY', ['close', 'drop'] as const, 'close', 'Over the send buffer: close with 1013, or drop messages (counted).'),
-  allowedOrigins: list('EDGE_ALLOWED_ORIGINS', [], 'Allowed Origin headers (case-insensitive); empty allows all. No Origin is always allowed.'),
-  drainMs: int('EDGE_DRAIN_MS', DEFAULT_DRAIN_MS, 'On SIGTERM, clients are closed with 1012 in jittered batches over this period.', { min: 0 }),
+  maxBackpressureBytes: int(
+    'EDGE_MAX_BACKPRESSURE_BYTES',
+    DEFAULT_MAX_BACKPRESSURE_BYTES,
+    'Per-socket send buffer before the slow-client policy applies.',
+    { min: 1024 },
+  ),
+  slowClientPolicy: oneOf(
+    'EDGE_SLOW_CLIENT_POLICY',
+    ['close', 'drop'] as const,
+    'close',
+    'Over the send buffer: close with 1013, or drop messages (counted).',
+  ),
+  allowedOrigins: list(
+    'EDGE_ALLOWED_ORIGINS',
+    [],
+    'Allowed Origin headers (case-insensitive); empty allows all. No Origin is always allowed.',
+  ),
+  drainMs: int('EDGE_DRAIN_MS', DEFAULT_DRAIN_MS, 'On SIGTERM, clients are closed with 1012 in jittered batches over this period.', {
+    min: 0,
+  }),
   badFrameLimit: int('EDGE_BAD_FRAME_LIMIT', 20, 'Invalid frames allowed per window before closing with 1008.', { min: 1 }),
   badFrameWindowMs: int('EDGE_BAD_FRAME_WINDOW_MS', 10_000, 'Window for EDGE_BAD_FRAME_LIMIT.', { min: 1 }),
-  watchTickers: list('EDGE_WATCH_TICKERS', DEFAULT_WATCH_TICKERS, 'Tickers reported as default_tickers by /ws/tickers.', (t) => (isValidTicker(t) ? null : `invalid ticker ${t}`)),
+  watchTickers: list('EDGE_WATCH_TICKERS', DEFAULT_WATCH_TICKERS, 'Tickers reported as default_tickers by /ws/tickers.', (t) =>
+    isValidTicker(t) ? null : `invalid ticker ${String(t)}`,
+  ),
   legacyRelay: bool('EDGE_LEGACY_RELAY', true, 'Deliver Redis ws:broadcast:<topic> messages to local subscribers.'),
-  shutdownDeadlineMs: int('EDGE_SHUTDOWN_DEADLINE_MS', 25_000, 'Hard exit if shutdown takes longer (keep under the pod grace period).', { min: 100 }),
+  shutdownDeadlineMs: int('EDGE_SHUTDOWN_DEADLINE_MS', 25_000, 'Hard exit if shutdown takes longer (keep under the pod grace period).', {
+    min: 100,
+  }),
   logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info', 'pino log level.'),
 };
 
@@ -45,7 +87,9 @@ export type EdgeConfig = ConfigOf<typeof edgeConfigSchema>;
 export function parseEdgeConfig(env: Readonly<Record<string, string | undefined>>): EdgeConfig {
   const config = parseConfig(edgeConfigSchema, env, { service: 'edge', prefixes: ['EDGE_'] });
   if (config.idleTimeoutMs <= config.pingIntervalMs) {
-    throw new ConfigError('edge', [`EDGE_IDLE_TIMEOUT_MS (${config.idleTimeoutMs}) must exceed EDGE_PING_INTERVAL_MS (${config.pingIntervalMs})`]);
+    throw new ConfigError('edge', [
+      `EDGE_IDLE_TIMEOUT_MS (${config.idleTimeoutMs}) must exceed EDGE_PING_INTERVAL_MS (${config.pingIntervalMs})`,
+    ]);
   }
   return config;
 }

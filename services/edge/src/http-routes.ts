@@ -102,7 +102,14 @@ export function createHttpRoutes(deps: HttpRouteDeps): Record<string, HttpRoute>
     '/api/kr/realtime-prices': async (req) => {
       const raw = new URLSearchParams(req.query).get('tickers');
       if (raw === null) return json(400, { detail: 'tickers parameter is required' });
-      const tickers = [...new Set(raw.split(',').map((t) => t.trim()).filter((t) => t.length > 0))];
+      const tickers = [
+        ...new Set(
+          raw
+            .split(',')
+            .map((t) => t.trim())
+            .filter((t) => t.length > 0),
+        ),
+      ];
       if (tickers.length === 0) return json(400, { detail: 'At least one ticker is required' });
       if (tickers.length > MAX_REST_TICKERS) return json(400, { detail: `At most ${MAX_REST_TICKERS} tickers per request` });
       const invalid = tickers.filter((t) => !isValidTicker(t));

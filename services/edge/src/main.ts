@@ -3,12 +3,13 @@
 import { writeFileSync } from 'node:fs';
 import { Redis } from 'ioredis';
 import { connectNats, createNatsBus, createRedisLastValueStore, subscribeLegacyRelay } from '@repo/bus';
+import { parseEnvOrExit } from '@repo/config';
 import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
 import { createEdge } from './app.js';
 import { parseEdgeConfig } from './config.js';
 import { EDGE_VERSION } from './version.js';
 
-const config = parseEdgeConfig(process.env);
+const config = parseEnvOrExit(parseEdgeConfig);
 const logger = createLogger({ name: 'edge', level: config.logLevel });
 const registry = createRegistry({ service: 'edge' });
 const lifecycle = createLifecycle({ logger, deadlineMs: config.shutdownDeadlineMs });
@@ -24,7 +25,10 @@ const redisSubscriber = new Redis(config.redisUrl, redisOptions);
 lifecycle.add('redis-subscriber', async () => {
   await redisSubscriber.quit();
 });
-for (const [name, client] of [['redis', redis], ['redis-subscriber', redisSubscriber]] as const) {
+for (const [name, client] of [
+  ['redis', redis],
+  ['redis-subscriber', redisSubscriber],
+] as const) {
   client.on('error', (err: Error) => logger.warn({ err, client: name }, 'redis error'));
 }
 
@@ -36,7 +40,10 @@ const edge = createEdge({
   bus: createNatsBus(nc, { logger }),
   lastValues: createRedisLastValueStore(redis, { keyPrefix: config.redisKeyPrefix }),
   ...(config.legacyRelay
-    ? { relay: (deliver) => subscribeLegacyRelay(redisSubscriber, deliver, { logger, channelPrefix: `${config.redisKeyPrefix}ws:broadcast:` }) }
+    ? {
+        relay: (deliver) =>
+          subscribeLegacyRelay(redisSubscriber, deliver, { logger, channelPrefix: `${config.redisKeyPrefix}ws:broadcast:` }),
+      }
     : {}),
 });
 lifecycle.add('edge', () => edge.stop());
@@ -45,4 +52,16 @@ lifecycle.add('edge-drain', () => edge.drain());
 await edge.start();
 if (config.portFile !== '') writeFileSync(config.portFile, String(edge.port));
 lifecycle.onSignals(['SIGTERM', 'SIGINT']);
-logger.info({ version: EDGE_VERSION, node: process.version, pid: process.pid, port: edge.port, host: config.host, maxConnections: config.maxConnections, pingIntervalMs: config.pingIntervalMs, idleTimeoutMs: config.idleTimeoutMs }, 'edge started');
+logger.info(
+  {
+    version: EDGE_VERSION,
+    node: process.version,
+    pid: process.pid,
+    port: edge.port,
+    host: config.host,
+    maxConnections: config.maxConnections,
+    pingIntervalMs: config.pingIntervalMs,
+    idleTimeoutMs: config.idleTimeoutMs,
+  },
+  'edge started',
+);

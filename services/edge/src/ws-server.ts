@@ -24,7 +24,8 @@ export interface UpgradeRequest {
   header(name: string): string;
 }
 
-export type UpgradeDecision<D> = { readonly accept: true; readonly data: D } | { readonly accept: false; readonly status: number; readonly reason: string };
+export type UpgradeDecision<D> =
+  { readonly accept: true; readonly data: D } | { readonly accept: false; readonly status: number; readonly reason: string };
 
 export interface HttpRequestInfo {
   readonly path: string;
@@ -142,7 +143,10 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
       const decision = options.upgrade(request);
       if (!decision.accept) {
         res.cork(() => {
-          res.writeStatus(`${decision.status} ${STATUS_TEXT[decision.status] ?? 'Error'}`).writeHeader('content-type', 'text/plain').end(decision.reason);
+          res
+            .writeStatus(`${decision.status} ${STATUS_TEXT[decision.status] ?? 'Error'}`)
+            .writeHeader('content-type', 'text/plain')
+            .end(decision.reason);
         });
         return;
       }
@@ -195,7 +199,8 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
             return;
           }
           listenSocket = socket;
-          resolve(uWS.us_socket_local_port(socket as never));
+          // Typed for a socket, but it accepts the listen socket too (docs/stack.md §2).
+          resolve(uWS.us_socket_local_port(socket));
         });
       });
     },
@@ -244,7 +249,9 @@ function serveHttp(res: uWS.HttpResponse, req: uWS.HttpRequest, path: string, ro
   try {
     const reply = route(info);
     if (reply instanceof Promise) {
-      reply.then(write, (err: unknown) => write({ status: 500, body: JSON.stringify({ detail: err instanceof Error ? err.message : 'internal error' }) }));
+      reply.then(write, (err: unknown) =>
+        write({ status: 500, body: JSON.stringify({ detail: err instanceof Error ? err.message : 'internal error' }) }),
+      );
     } else {
       write(reply);
     }

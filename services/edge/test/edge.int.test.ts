@@ -41,7 +41,11 @@ interface RealPorts {
 }
 
 async function realPorts(prefix: string): Promise<RealPorts> {
-  return { bus: createNatsBus(await natsConnection()), lastValues: createRedisLastValueStore(redisClient(), { keyPrefix: prefix }), prefix };
+  return {
+    bus: createNatsBus(await natsConnection()),
+    lastValues: createRedisLastValueStore(redisClient(), { keyPrefix: prefix }),
+    prefix,
+  };
 }
 
 async function edgeOn(ports: RealPorts, extra: Parameters<typeof startTestEdge>[0] = {}): Promise<TestEdge> {
@@ -116,7 +120,13 @@ describe('edge during a NATS outage', () => {
     // restarted server gets a fresh port that the edge already has in its server list.
     const portB = await freePort();
     defer(() => natsA.stop());
-    const edgeNc = await connectNats([natsA.url, `nats://127.0.0.1:${portB}`], { logger: silentLogger, reconnectTimeWaitMs: 50, maxReconnectTimeWaitMs: 200, pingIntervalMs: 200, maxPingOut: 2 });
+    const edgeNc = await connectNats([natsA.url, `nats://127.0.0.1:${portB}`], {
+      logger: silentLogger,
+      reconnectTimeWaitMs: 50,
+      maxReconnectTimeWaitMs: 200,
+      pingIntervalMs: 200,
+      maxPingOut: 2,
+    });
     defer(() => edgeNc.close());
     const prefix = `t${randomUUID()}:`;
     const lastValues = createRedisLastValueStore(redisClient(), { keyPrefix: prefix });
@@ -166,7 +176,11 @@ describe('legacy relay (Redis ws:broadcast:<topic>)', () => {
     await Promise.all([...clients, bystander].map((c) => c.next(ofType('connected'))));
 
     const publisher = redisClient();
-    const legacy = { type: 'market_gate_update', timestamp: '2026-11-25T09:00:00+09:00', data: { status: 'YELLOW', level: 55, kospi: 2_600, kospi_change_pct: 0.4, kosdaq: 850, kosdaq_change_pct: -0.2, sectors: [] } };
+    const legacy = {
+      type: 'market_gate_update',
+      timestamp: '2026-11-25T09:00:00+09:00',
+      data: { status: 'YELLOW', level: 55, kospi: 2_600, kospi_change_pct: 0.4, kosdaq: 850, kosdaq_change_pct: -0.2, sectors: [] },
+    };
     await publisher.publish(`${prefix}ws:broadcast:market-gate`, JSON.stringify(legacy));
     await publisher.publish(`${prefix}ws:broadcast:`, JSON.stringify({ type: 'market_gate_update' }));
     await publisher.publish(`${prefix}ws:broadcast:market-gate`, 'not json');
@@ -176,7 +190,13 @@ describe('legacy relay (Redis ws:broadcast:<topic>)', () => {
       await c.next((f) => f.type === 'market_gate_update' && (f.data as { level: number }).level === 60);
       const updates = c.frames.filter(ofType('market_gate_update'));
       expect(updates.map((f) => (f.data as { level: number }).level)).toEqual([55, 60]);
-      expect(updates[0]).toEqual({ type: 'market_gate_update', topic: 'market-gate', seq: 1, timestamp: legacy.timestamp, data: legacy.data });
+      expect(updates[0]).toEqual({
+        type: 'market_gate_update',
+        topic: 'market-gate',
+        seq: 1,
+        timestamp: legacy.timestamp,
+        data: legacy.data,
+      });
     }
     expect(bystander.frames.some(ofType('market_gate_update'))).toBe(false);
   });

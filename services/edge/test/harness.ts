@@ -70,7 +70,15 @@ export function aGateUpdate(status: 'GREEN' | 'YELLOW' | 'RED' = 'GREEN', level 
   return {
     type: 'market_gate_update',
     timestamp: new Date().toISOString(),
-    data: { status, level, kospi: 2_650.12, kospi_change_pct: 1.2, kosdaq: 870.5, kosdaq_change_pct: 0, sectors: [{ name: '반도체', ticker: '091160', change_pct: 2.1, signal: 'bullish' }] },
+    data: {
+      status,
+      level,
+      kospi: 2_650.12,
+      kospi_change_pct: 1.2,
+      kosdaq: 870.5,
+      kosdaq_change_pct: 0,
+      sectors: [{ name: '반도체', ticker: '091160', change_pct: 2.1, signal: 'bullish' }],
+    },
   };
 }
 

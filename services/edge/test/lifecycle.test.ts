@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, handshakeStatus, type Frame, type TestClient } from '../../../test/fixtures/ws-client.js';
+import { connectClient, frameText, handshakeStatus, type Frame, type TestClient } from '../../../test/fixtures/ws-client.js';
 import { aGateUpdate, aPriceUpdate, createTestProducer, metricValue, startTestEdge, type TestEdge } from './harness.js';
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -28,7 +28,7 @@ describe('edge heartbeat', () => {
     const silent = await client(e.wsUrl);
     const answering = await client(e.wsUrl);
     answering.ws.on('message', (data) => {
-      if ((JSON.parse(data.toString()) as Frame).type === 'ping') answering.send({ type: 'pong' });
+      if ((JSON.parse(frameText(data)) as Frame).type === 'ping') answering.send({ type: 'pong' });
     });
 
     const ping = await answering.next(ofType('ping'));
@@ -50,7 +50,7 @@ describe('edge heartbeat', () => {
     const chatty = await client(e.wsUrl);
     // Never answers pings, but keeps sending its own client pings (as the frontend does every 30 s).
     chatty.ws.on('message', (data) => {
-      if ((JSON.parse(data.toString()) as Frame).type === 'ping') chatty.send({ type: 'ping' });
+      if ((JSON.parse(frameText(data)) as Frame).type === 'ping') chatty.send({ type: 'ping' });
     });
     await chatty.next(() => count(chatty, 'pong') >= 20, { timeoutMs: 5_000 });
     expect(chatty.ws.readyState).toBe(chatty.ws.OPEN);
@@ -102,14 +102,40 @@ describe('edge HTTP views', () => {
 
     const stats = (await (await fetch(`${e.httpUrl}/ws/stats`)).json()) as Record<string, unknown>;
     expect(Object.keys(stats).sort()).toEqual(
-      ['active_connections', 'active_tickers', 'bridge_running', 'bridge_tickers', 'broadcaster_running', 'heartbeat_running', 'recv_timeout', 'signal_broadcaster_running', 'subscriptions'].sort(),
+      [
+        'active_connections',
+        'active_tickers',
+        'bridge_running',
+        'bridge_tickers',
+        'broadcaster_running',
+        'heartbeat_running',
+        'recv_timeout',
+        'signal_broadcaster_running',
+        'subscriptions',
+      ].sort(),
     );
-    expect(stats).toMatchObject({ active_connections: 1, subscriptions: { 'price:005930': 1, 'market-gate': 1 }, active_tickers: ['005930'], bridge_running: true, broadcaster_running: true, heartbeat_running: true, signal_broadcaster_running: false, recv_timeout: 120 });
+    expect(stats).toMatchObject({
+      active_connections: 1,
+      subscriptions: { 'price:005930': 1, 'market-gate': 1 },
+      active_tickers: ['005930'],
+      bridge_running: true,
+      broadcaster_running: true,
+      heartbeat_running: true,
+      signal_broadcaster_running: false,
+      recv_timeout: 120,
+    });
 
     const status = (await (await fetch(`${e.httpUrl}/ws/status`)).json()) as Record<string, unknown>;
-    expect(status).toMatchObject({ websocket: { active_connections: 1, active_topics: 2, total_subscriptions: 2 }, heartbeat: { running: true }, price_broadcaster: { running: true, active_tickers: ['005930'], ticker_count: 1 } });
+    expect(status).toMatchObject({
+      websocket: { active_connections: 1, active_topics: 2, total_subscriptions: 2 },
+      heartbeat: { running: true },
+      price_broadcaster: { running: true, active_tickers: ['005930'], ticker_count: 1 },
+    });
 
-    expect(await (await fetch(`${e.httpUrl}/ws/tickers`)).json()).toEqual({ active_tickers: ['005930'], default_tickers: ['005930', '000660'] });
+    expect(await (await fetch(`${e.httpUrl}/ws/tickers`)).json()).toEqual({
+      active_tickers: ['005930'],
+      default_tickers: ['005930', '000660'],
+    });
 
     const metrics = await (await fetch(`${e.httpUrl}/metrics`)).text();
     expect(metrics).toMatch(/^edge_ws_connections\{service="edge"\} 1$/m);
@@ -123,7 +149,18 @@ describe('edge HTTP views', () => {
     const produce = createTestProducer(e.bus, e.lastValues);
     await produce('price:005930', { ...aPriceUpdate('005930', 71_000), source: 'db', as_of: '2026-11-24', stale: false });
     await produce('market-gate', aGateUpdate('RED', 0));
-    const signals = (type: string) => ({ type: 'signal_update', data: { signal_type: type, signals: [{ ticker: '005930', name: '삼성전자', grade: 'A', score: 72 }, { ticker: '000660', name: 'SK하이닉스', grade: 'B', score: 61 }], count: 2, timestamp: new Date().toISOString() } });
+    const signals = (type: string) => ({
+      type: 'signal_update',
+      data: {
+        signal_type: type,
+        signals: [
+          { ticker: '005930', name: '삼성전자', grade: 'A', score: 72 },
+          { ticker: '000660', name: 'SK하이닉스', grade: 'B', score: 61 },
+        ],
+        count: 2,
+        timestamp: new Date().toISOString(),
+      },
+    });
     await produce('signal:vcp', signals('VCP'));
     await produce('signal:jongga_v2', signals('JONGGA_V2'));
 
@@ -131,14 +168,37 @@ describe('edge HTTP views', () => {
     const wsGate = await c.next(ofType('market_gate_update'));
     const wsPrice = await c.next(ofType('price_update'));
 
-    const prices = (await (await fetch(`${e.httpUrl}/api/kr/realtime-prices?tickers=005930,000660`)).json()) as { prices: Record<string, Record<string, unknown>> };
+    const prices = (await (await fetch(`${e.httpUrl}/api/kr/realtime-prices?tickers=005930,000660`)).json()) as {
+      prices: Record<string, Record<string, unknown>>;
+    };
     expect(Object.keys(prices.prices)).toEqual(['005930']);
     const wsData = wsPrice.data as Record<string, unknown>;
-    expect(prices.prices['005930']).toEqual({ ticker: '005930', price: wsData.price, change: wsData.change, change_rate: wsData.change_rate, change_percent: wsData.change_rate, volume: wsData.volume, timestamp: wsPrice.timestamp, source: 'db', as_of: '2026-11-24', stale: false });
+    expect(prices.prices['005930']).toEqual({
+      ticker: '005930',
+      price: wsData.price,
+      change: wsData.change,
+      change_rate: wsData.change_rate,
+      change_percent: wsData.change_rate,
+      volume: wsData.volume,
+      timestamp: wsPrice.timestamp,
+      source: 'db',
+      as_of: '2026-11-24',
+      stale: false,
+    });
 
     const gate = (await (await fetch(`${e.httpUrl}/api/kr/market-gate`)).json()) as Record<string, unknown>;
     const wsGateData = wsGate.data as Record<string, unknown>;
-    expect(gate).toMatchObject({ status: 'RED', level: 0, kospi_close: wsGateData.kospi, kospi_change_pct: 1.2, kospi_status: '강세', kosdaq_change_pct: 0, kosdaq_status: '소폭 하락', updated_at: wsGate.timestamp, data_available: true });
+    expect(gate).toMatchObject({
+      status: 'RED',
+      level: 0,
+      kospi_close: wsGateData.kospi,
+      kospi_change_pct: 1.2,
+      kospi_status: '강세',
+      kosdaq_change_pct: 0,
+      kosdaq_status: '소폭 하락',
+      updated_at: wsGate.timestamp,
+      data_available: true,
+    });
     expect(gate.sectors).toEqual([{ name: '반도체', signal: 'bullish', change_pct: 2.1, score: 71 }]);
 
     const vcp = (await (await fetch(`${e.httpUrl}/api/kr/signals?limit=1`)).json()) as Record<string, unknown>[];
@@ -158,6 +218,9 @@ describe('edge HTTP views', () => {
     expect(await get('/api/kr/realtime-prices?tickers=005930,12345')).toEqual([400, { detail: 'Invalid ticker format: 12345' }]);
     expect((await get('/api/kr/signals?limit=0'))[0]).toBe(400);
     expect(await get('/api/kr/signals')).toEqual([200, []]);
-    expect(await get('/api/kr/market-gate')).toEqual([200, expect.objectContaining({ status: 'YELLOW', level: 50, data_available: false })]);
+    expect(await get('/api/kr/market-gate')).toEqual([
+      200,
+      expect.objectContaining({ status: 'YELLOW', level: 50, data_available: false }),
+    ]);
   });
 });

@@ -114,7 +114,10 @@ describe('edge limits', () => {
     const payload = [{ note: 'y'.repeat(16 * 1024) }];
     const messages = 1_000;
     for (let seq = 1; seq <= messages; seq += 1) {
-      await produce('signal:vcp', { type: 'signal_update', data: { signal_type: 'VCP', signals: payload, count: 1, timestamp: new Date().toISOString() } });
+      await produce('signal:vcp', {
+        type: 'signal_update',
+        data: { signal_type: 'VCP', signals: payload, count: 1, timestamp: new Date().toISOString() },
+      });
       // Lock step: each message reaches the fast client before the next is published.
       await fast.next((f) => f.type === 'signal_update' && f.seq === seq, { fromIndex: fast.frames.length - 1 });
     }
@@ -137,7 +140,10 @@ describe('edge limits', () => {
     (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
     const big = [{ note: 'z'.repeat(64 * 1024) }];
     for (let i = 0; i < 100; i += 1) {
-      await produce('signal:vcp', { type: 'signal_update', data: { signal_type: 'VCP', signals: big, count: 1, timestamp: new Date().toISOString() } });
+      await produce('signal:vcp', {
+        type: 'signal_update',
+        data: { signal_type: 'VCP', signals: big, count: 1, timestamp: new Date().toISOString() },
+      });
     }
     const dropped = await metricValue(e.registry, 'edge_ws_messages_dropped_total', { reason: 'backpressure' });
     expect(dropped).toBeGreaterThan(0);

@@ -20,8 +20,10 @@ async function client(url: string, opts?: Parameters<typeof connectClient>[1]): 
   return c;
 }
 
-const ofType = (type: string, extra: Record<string, unknown> = {}) => (f: Frame) =>
-  f.type === type && Object.entries(extra).every(([k, v]) => f[k] === v);
+const ofType =
+  (type: string, extra: Record<string, unknown> = {}) =>
+  (f: Frame) =>
+    f.type === type && Object.entries(extra).every(([k, v]) => f[k] === v);
 
 describe('edge client protocol v1', () => {
   it('runs the full lifecycle: connected, subscribe, message, unsubscribe, close', async () => {
@@ -41,7 +43,13 @@ describe('edge client protocol v1', () => {
     const seq = await produce('price:005930', aPriceUpdate('005930'));
     const update = await c.next(ofType('price_update'));
     expect(Object.keys(update).slice(0, 4)).toEqual(['type', 'topic', 'seq', 'ticker']);
-    expect(update).toMatchObject({ topic: 'price:005930', seq, ticker: '005930', source: 'kiwoom_rest', data: { price: 72_400, bid_price: 72_400, ask_price: 72_500 } });
+    expect(update).toMatchObject({
+      topic: 'price:005930',
+      seq,
+      ticker: '005930',
+      source: 'kiwoom_rest',
+      data: { price: 72_400, bid_price: 72_400, ask_price: 72_500 },
+    });
 
     c.send({ type: 'unsubscribe', topic: 'price:005930' });
     const unack = await c.next(ofType('unsubscribed'));
@@ -108,7 +116,10 @@ describe('edge client protocol v1', () => {
     c.send({ action: 'subscribe', topic: 'price:005930' });
     await c.next((f) => f.type === 'error' && f.message === 'Unknown message type: None');
     const errors = c.frames.filter((f) => f.type === 'error').map((f) => JSON.stringify(f));
-    expect(errors).toEqual(['{"type":"error","message":"Unknown message type: hello"}', '{"type":"error","message":"Unknown message type: None"}']);
+    expect(errors).toEqual([
+      '{"type":"error","message":"Unknown message type: hello"}',
+      '{"type":"error","message":"Unknown message type: None"}',
+    ]);
   });
 
   it('answers malformed JSON, binary and non-object frames with an error and keeps the connection', async () => {
@@ -118,7 +129,7 @@ describe('edge client protocol v1', () => {
     c.ws.send(Buffer.from([1, 2, 3]), { binary: true });
     c.send('[1,2]');
     c.send('"text"');
-    await c.next((f, ) => f.type === 'error' && c.frames.filter((x) => x.type === 'error').length === 4);
+    await c.next((f) => f.type === 'error' && c.frames.filter((x) => x.type === 'error').length === 4);
     expect(c.frames.filter((f) => f.type === 'error').map((f) => f.code)).toEqual(['BAD_FRAME', 'BAD_FRAME', 'BAD_FRAME', 'BAD_FRAME']);
     c.send({ type: 'ping' });
     await c.next(ofType('pong'));
@@ -127,7 +138,13 @@ describe('edge client protocol v1', () => {
   it('refuses invalid topics and tickers with INVALID_TOPIC and subscribes nothing', async () => {
     const e = await edgeWith();
     const c = await client(e.wsUrl);
-    for (const frame of [{ type: 'subscribe', topic: 'price:12345' }, { type: 'subscribe', topic: 'vcp:signals' }, { type: 'subscribe' }, { type: 'subscribe', ticker: 'ABCDEF' }, { type: 'subscribe', topic: 'md.price.>' }]) {
+    for (const frame of [
+      { type: 'subscribe', topic: 'price:12345' },
+      { type: 'subscribe', topic: 'vcp:signals' },
+      { type: 'subscribe' },
+      { type: 'subscribe', ticker: 'ABCDEF' },
+      { type: 'subscribe', topic: 'md.price.>' },
+    ]) {
       c.send(frame);
     }
     await c.next(() => c.frames.filter((f) => f.type === 'error').length === 5);
@@ -148,7 +165,11 @@ describe('edge client protocol v1', () => {
     const e = await edgeWith();
     const c = await client(e.wsUrl);
     c.send({ type: 'unsubscribe', topic: 'price:000660' });
-    await expect(c.next(ofType('unsubscribed'))).resolves.toEqual({ type: 'unsubscribed', topic: 'price:000660', message: 'Unsubscribed from price:000660' });
+    await expect(c.next(ofType('unsubscribed'))).resolves.toEqual({
+      type: 'unsubscribed',
+      topic: 'price:000660',
+      message: 'Unsubscribed from price:000660',
+    });
   });
 });
 
@@ -158,11 +179,17 @@ describe('edge fan-out', () => {
     const produce = createTestProducer(e.bus, e.lastValues);
     const clients = await Promise.all(Array.from({ length: 50 }, () => client(`${e.wsUrl}?subscribe=signal:vcp`)));
     await Promise.all(clients.map((c) => c.next(ofType('connected'))));
-    await produce('signal:vcp', { type: 'signal_update', data: { signal_type: 'VCP', signals: [{ ticker: '005930' }], count: 1, timestamp: new Date().toISOString() } });
+    await produce('signal:vcp', {
+      type: 'signal_update',
+      data: { signal_type: 'VCP', signals: [{ ticker: '005930' }], count: 1, timestamp: new Date().toISOString() },
+    });
     await produce('market-gate', aGateUpdate());
     await Promise.all(clients.map((c) => c.next(ofType('signal_update'))));
     // Isolation: nobody subscribed to market-gate got it; and nobody got the signal twice.
-    await produce('signal:vcp', { type: 'signal_update', data: { signal_type: 'VCP', signals: [], count: 0, timestamp: new Date().toISOString() } });
+    await produce('signal:vcp', {
+      type: 'signal_update',
+      data: { signal_type: 'VCP', signals: [], count: 0, timestamp: new Date().toISOString() },
+    });
     await Promise.all(clients.map((c) => c.next((f) => f.type === 'signal_update' && f.seq === 2)));
     for (const c of clients) {
       expect(c.frames.filter((f) => f.type === 'signal_update').map((f) => f.seq)).toEqual([1, 2]);

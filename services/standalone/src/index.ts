@@ -1,0 +1,2 @@
+export { parseStandaloneConfig, standaloneConfigSchema } from './config.js';
+export type { StandaloneConfig } from './config.js';

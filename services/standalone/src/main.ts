@@ -1,0 +1,60 @@
+// The embedded default: every service in one process on in-memory ports, so `npm start` works on
+// a fresh machine with no server installed. Producers (price-ingest, signal-engine) join here as
+// they are built; NATS_URL / REDIS_URL switch the same edge to the real servers.
+import { Redis } from 'ioredis';
+import {
+  connectNats,
+  createMemoryBus,
+  createMemoryLastValueStore,
+  createNatsBus,
+  createRedisLastValueStore,
+  type Bus,
+  type LastValueStore,
+} from '@repo/bus';
+import { createEdge, parseEdgeConfig } from '@repo/edge';
+import { parseEnvOrExit } from '@repo/config';
+import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
+import { parseStandaloneConfig } from './config.js';
+
+const edgeConfig = parseEnvOrExit(parseEdgeConfig);
+const config = parseEnvOrExit(parseStandaloneConfig);
+const logger = createLogger({ name: 'standalone', level: config.logLevel });
+const lifecycle = createLifecycle({ logger, deadlineMs: edgeConfig.shutdownDeadlineMs });
+
+let bus: Bus;
+if (config.natsUrl === '') {
+  bus = createMemoryBus();
+} else {
+  const nc = await connectNats(config.natsUrl, { logger, name: 'standalone' });
+  bus = createNatsBus(nc, { logger });
+}
+lifecycle.add('bus', () => bus.drain());
+
+let lastValues: LastValueStore;
+if (config.redisUrl === '') {
+  lastValues = createMemoryLastValueStore();
+} else {
+  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
+  redis.on('error', (err: Error) => logger.warn({ err }, 'redis error'));
+  lifecycle.add('redis', async () => {
+    await redis.quit();
+  });
+  lastValues = createRedisLastValueStore(redis);
+}
+
+const edge = createEdge({ config: edgeConfig, logger, registry: createRegistry({ service: 'standalone' }), bus, lastValues });
+lifecycle.add('edge', () => edge.stop());
+lifecycle.add('edge-drain', () => edge.drain());
+await edge.start();
+lifecycle.onSignals(['SIGTERM', 'SIGINT']);
+
+const host = edgeConfig.host === '0.0.0.0' ? '127.0.0.1' : edgeConfig.host;
+logger.info(
+  {
+    node: process.version,
+    pid: process.pid,
+    bus: config.natsUrl === '' ? 'memory' : 'nats',
+    lastValues: config.redisUrl === '' ? 'memory' : 'redis',
+  },
+  `standalone ready: WebSocket ws://${host}:${edge.port}/ws · status http://${host}:${edge.port}/ws/stats`,
+);
