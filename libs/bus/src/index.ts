@@ -15,6 +15,7 @@ export {
 export type { ConnectNatsOptions } from './connect-nats.js';
 export { lastValueKey } from './last-values.js';
 export type { LastValueStore } from './last-values.js';
+export { connectRedis } from './connect-redis.js';
 export { createRedisLastValueStore } from './redis-last-values.js';
 export type { RedisLastValueStoreOptions } from './redis-last-values.js';
 export { DEFAULT_MAX_TOPICS, createMemoryLastValueStore } from './memory-last-values.js';

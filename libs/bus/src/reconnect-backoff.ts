@@ -1,3 +1,5 @@
+import { fullJitterBackoff } from '@repo/observability';
+
 /**
  * Reconnect delays for the nats client's `reconnectDelayHandler`: capped exponential with full
  * jitter. The delay ceiling is `baseMs · 2^attempt`, at most `maxMs`; each attempt waits a random
@@ -38,6 +40,7 @@ export function createReconnectBackoff({
   if (!(baseMs > 0) || !(maxMs >= baseMs)) {
     throw new RangeError(`reconnect delays need 0 < baseMs <= maxMs, got baseMs=${baseMs} maxMs=${maxMs}`);
   }
+  const draw = fullJitterBackoff({ baseMs, maxMs, random });
   let attempt = 0;
   let delay = 0;
   let chosenAt = Number.NEGATIVE_INFINITY;
@@ -45,8 +48,7 @@ export function createReconnectBackoff({
     next() {
       const t = now();
       if (t >= chosenAt + delay) {
-        const ceiling = Math.min(maxMs, baseMs * 2 ** Math.min(attempt, MAX_EXPONENT));
-        delay = Math.max(Math.min(minMs, ceiling), Math.round(random() * ceiling));
+        delay = Math.max(Math.min(minMs, baseMs), Math.round(draw(Math.min(attempt, MAX_EXPONENT))));
         chosenAt = t;
         attempt++;
       }

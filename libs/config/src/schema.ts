@@ -82,7 +82,7 @@ export function int(
     env,
     doc,
     default: defaultValue,
-    type: `integer ${min > Number.MIN_SAFE_INTEGER ? `≥ ${min}` : ''}${max < Number.MAX_SAFE_INTEGER ? ` ≤ ${max}` : ''}`.trim(),
+    type: describeIntRange(min, max),
     parse(raw) {
       if (!/^-?\d+$/.test(raw.trim())) throw new Error('expected an integer');
       const value = Number(raw);
@@ -170,14 +170,22 @@ export function url(env: string, protocols: readonly string[], defaultValue: str
 /** The Markdown table of a schema, for docs/config.md. */
 export function renderConfigTable(schema: Schema): string {
   const rows = Object.values(schema).map(
-    (f) => `| \`${f.env}\` | ${f.type} | ${f.default === undefined ? '(required)' : `\`${formatDefault(f.default)}\``} | ${f.doc} |`,
+    (f) => `| \`${f.env}\` | ${f.type} | ${f.default === undefined ? '(required)' : formatDefault(f.default)} | ${f.doc} |`,
   );
   return ['| variable | type | default | meaning |', '| --- | --- | --- | --- |', ...rows].join('\n');
 }
 
 function formatDefault(value: unknown): string {
-  if (Array.isArray(value)) return value.join(',');
-  return String(value);
+  const text = Array.isArray(value) ? value.join(',') : String(value);
+  return text === '' ? '(empty)' : `\`${text}\``;
+}
+
+function describeIntRange(min: number, max: number): string {
+  const hasMin = min > Number.MIN_SAFE_INTEGER;
+  const hasMax = max < Number.MAX_SAFE_INTEGER;
+  if (hasMin && hasMax) return `integer ${min}–${max}`;
+  if (hasMin) return `integer ≥ ${min}`;
+  return hasMax ? `integer ≤ ${max}` : 'integer';
 }
 
 /**

@@ -30,7 +30,7 @@ export const edgeConfigSchema = {
   host: str('EDGE_HOST', '127.0.0.1', 'Address to listen on (0.0.0.0 in a pod).'),
   port: int('PORT', DEFAULT_PORT, 'Port for WebSocket and HTTP; 0 picks a free one.', { min: 0, max: 65_535 }),
   portFile: str('EDGE_PORT_FILE', '', 'If set, the bound port is written to this file (tests, port 0).'),
-  natsUrl: url('NATS_URL', ['nats:'], 'nats://127.0.0.1:4222', 'NATS server(s); comma-free single URL.'),
+  natsUrl: url('NATS_URL', ['nats:'], 'nats://127.0.0.1:4222', 'NATS server URL.'),
   redisUrl: url(
     'REDIS_URL',
     ['redis:', 'rediss:'],

@@ -1,8 +1,7 @@
 // The edge's composition root: the only file that reads the environment, opens connections and
 // handles signals. Everything else is built by createEdge from what it is given.
 import { writeFileSync } from 'node:fs';
-import { Redis } from 'ioredis';
-import { connectNats, createNatsBus, createRedisLastValueStore, subscribeLegacyRelay } from '@repo/bus';
+import { connectNats, connectRedis, createNatsBus, createRedisLastValueStore, subscribeLegacyRelay } from '@repo/bus';
 import { parseEnvOrExit } from '@repo/config';
 import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
 import { createEdge } from './app.js';
@@ -16,21 +15,15 @@ const lifecycle = createLifecycle({ logger, deadlineMs: config.shutdownDeadlineM
 
 const nc = await connectNats(config.natsUrl, { logger, name: 'edge' });
 lifecycle.add('nats', () => nc.drain());
-const redisOptions = { keyPrefix: undefined, maxRetriesPerRequest: 2, lazyConnect: false } as const;
-const redis = new Redis(config.redisUrl, redisOptions);
+const redis = connectRedis(config.redisUrl, { logger, name: 'edge' });
 lifecycle.add('redis', async () => {
   await redis.quit();
 });
-const redisSubscriber = new Redis(config.redisUrl, redisOptions);
+// Pub/sub needs a connection of its own.
+const redisSubscriber = connectRedis(config.redisUrl, { logger, name: 'edge-relay' });
 lifecycle.add('redis-subscriber', async () => {
   await redisSubscriber.quit();
 });
-for (const [name, client] of [
-  ['redis', redis],
-  ['redis-subscriber', redisSubscriber],
-] as const) {
-  client.on('error', (err: Error) => logger.warn({ err, client: name }, 'redis error'));
-}
 
 const edge = createEdge({
   config,

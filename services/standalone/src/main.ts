@@ -1,9 +1,10 @@
 // The embedded default: every service in one process on in-memory ports, so `npm start` works on
 // a fresh machine with no server installed. Producers (price-ingest, signal-engine) join here as
 // they are built; NATS_URL / REDIS_URL switch the same edge to the real servers.
-import { Redis } from 'ioredis';
+import { writeFileSync } from 'node:fs';
 import {
   connectNats,
+  connectRedis,
   createMemoryBus,
   createMemoryLastValueStore,
   createNatsBus,
@@ -34,8 +35,7 @@ let lastValues: LastValueStore;
 if (config.redisUrl === '') {
   lastValues = createMemoryLastValueStore();
 } else {
-  const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-  redis.on('error', (err: Error) => logger.warn({ err }, 'redis error'));
+  const redis = connectRedis(config.redisUrl, { logger, name: 'standalone' });
   lifecycle.add('redis', async () => {
     await redis.quit();
   });
@@ -46,6 +46,7 @@ const edge = createEdge({ config: edgeConfig, logger, registry: createRegistry({
 lifecycle.add('edge', () => edge.stop());
 lifecycle.add('edge-drain', () => edge.drain());
 await edge.start();
+if (edgeConfig.portFile !== '') writeFileSync(edgeConfig.portFile, String(edge.port));
 lifecycle.onSignals(['SIGTERM', 'SIGINT']);
 
 const host = edgeConfig.host === '0.0.0.0' ? '127.0.0.1' : edgeConfig.host;

@@ -1,0 +1,22 @@
+import { Redis } from 'ioredis';
+import { fullJitterBackoff } from '@repo/observability';
+import type { BusLogger } from './logger.js';
+
+/** Reconnect delays: capped exponential with full jitter, 100 ms doubling to at most 5 s. */
+const redisBackoff = fullJitterBackoff({ baseMs: 100, maxMs: 5_000 });
+const MIN_RECONNECT_DELAY_MS = 10;
+
+/**
+ * Opens a Redis client for a service's whole life: reconnects forever with capped, jittered
+ * backoff (never a reconnect storm), fails commands fast while disconnected (callers treat a
+ * failed read as a miss), and logs each error once per reconnect attempt. Only main.ts calls it.
+ */
+export function connectRedis(url: string, opts: { logger: BusLogger; name: string }): Redis {
+  const redis = new Redis(url, {
+    connectionName: opts.name,
+    maxRetriesPerRequest: 2,
+    retryStrategy: (times) => MIN_RECONNECT_DELAY_MS + redisBackoff(Math.min(times, 30)),
+  });
+  redis.on('error', (err: Error) => opts.logger.warn({ err, client: opts.name }, 'redis error'));
+  return redis;
+}
