@@ -1,3 +1,5 @@
+import { afterEach } from 'vitest';
+import { connectClient, type ConnectOptions, type Frame, type TestClient } from '../../../test/fixtures/ws-client.js';
 import { createMemoryBus, createMemoryLastValueStore, type Bus, type LastValueStore } from '@repo/bus';
 import { createRegistry, silentLogger } from '@repo/observability';
 import { encodeEnvelope, makeEnvelope, topicToSubject, type FanoutPayload } from '@repo/protocol';
@@ -90,3 +92,35 @@ export async function metricValue(registry: Registry, name: string, labels: Reco
   const sample = values.find((v) => Object.entries(labels).every(([k, val]) => String((v.labels as Record<string, unknown>)[k]) === val));
   return sample?.value ?? 0;
 }
+
+/**
+ * Edges and clients that close after each test of the calling file, in reverse order of creation
+ * (clients before the edge they are connected to).
+ */
+export function useEdgeScope(): {
+  edgeWith: (opts?: TestEdgeOptions) => Promise<TestEdge>;
+  client: (url: string, opts?: ConnectOptions) => Promise<TestClient>;
+} {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    while (cleanups.length > 0) await cleanups.pop()?.();
+  });
+  return {
+    async edgeWith(opts = {}) {
+      const edge = await startTestEdge(opts);
+      cleanups.push(() => edge.stop());
+      return edge;
+    },
+    async client(url, opts) {
+      const c = await connectClient(url, opts);
+      cleanups.push(() => c.close());
+      return c;
+    },
+  };
+}
+
+/** Matches a frame by type and, optionally, a few top-level fields. */
+export const ofType =
+  (type: string, extra: Record<string, unknown> = {}) =>
+  (f: Frame): boolean =>
+    f.type === type && Object.entries(extra).every(([k, v]) => f[k] === v);

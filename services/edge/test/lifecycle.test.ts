@@ -1,25 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { connectClient, frameText, handshakeStatus, type Frame, type TestClient } from '../../../test/fixtures/ws-client.js';
-import { aGateUpdate, aPriceUpdate, createTestProducer, metricValue, startTestEdge, type TestEdge } from './harness.js';
+import { aGateUpdate, aPriceUpdate, createTestProducer, metricValue, startTestEdge, ofType, useEdgeScope } from './harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function edgeWith(opts: Parameters<typeof startTestEdge>[0] = {}): Promise<TestEdge> {
-  const edge = await startTestEdge(opts);
-  cleanups.push(() => edge.stop());
-  return edge;
-}
-
-async function client(url: string): Promise<TestClient> {
-  const c = await connectClient(url);
-  cleanups.push(() => c.close());
-  return c;
-}
-
-const ofType = (type: string) => (f: Frame) => f.type === type;
+const { edgeWith, client } = useEdgeScope();
 const count = (c: TestClient, type: string): number => c.frames.filter((f) => f.type === type).length;
 
 describe('edge heartbeat', () => {

@@ -1,27 +1,10 @@
 import { request } from 'node:http';
-import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, handshakeStatus, type Frame, type TestClient } from '../../../test/fixtures/ws-client.js';
+import { describe, expect, it } from 'vitest';
+import { handshakeStatus } from '../../../test/fixtures/ws-client.js';
 import { waitFor } from '../../../test/fixtures/wait-for.js';
-import { createTestProducer, metricValue, startTestEdge, type TestEdge } from './harness.js';
+import { createTestProducer, metricValue, ofType, useEdgeScope } from './harness.js';
 
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function edgeWith(opts: Parameters<typeof startTestEdge>[0] = {}): Promise<TestEdge> {
-  const edge = await startTestEdge(opts);
-  cleanups.push(() => edge.stop());
-  return edge;
-}
-
-async function client(url: string, opts?: Parameters<typeof connectClient>[1]): Promise<TestClient> {
-  const c = await connectClient(url, opts);
-  cleanups.push(() => c.close());
-  return c;
-}
-
-const ofType = (type: string) => (f: Frame) => f.type === type;
+const { edgeWith, client } = useEdgeScope();
 
 /** A raw HTTP/1.1 GET with exactly the given headers; resolves with the status code. */
 function rawGet(port: number, path: string, headers: Record<string, string>): Promise<number> {

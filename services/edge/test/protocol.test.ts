@@ -1,29 +1,8 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import { connectClient, type Frame, type TestClient } from '../../../test/fixtures/ws-client.js';
-import { aGateUpdate, aPriceUpdate, createTestProducer, startTestEdge, type TestEdge } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { aGateUpdate, aPriceUpdate, createTestProducer, ofType, useEdgeScope } from './harness.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  while (cleanups.length > 0) await cleanups.pop()?.();
-});
-
-async function edgeWith(opts: Parameters<typeof startTestEdge>[0] = {}): Promise<TestEdge> {
-  const edge = await startTestEdge(opts);
-  cleanups.push(() => edge.stop());
-  return edge;
-}
-
-async function client(url: string, opts?: Parameters<typeof connectClient>[1]): Promise<TestClient> {
-  const c = await connectClient(url, opts);
-  cleanups.push(() => c.close());
-  return c;
-}
-
-const ofType =
-  (type: string, extra: Record<string, unknown> = {}) =>
-  (f: Frame) =>
-    f.type === type && Object.entries(extra).every(([k, v]) => f[k] === v);
+const { edgeWith, client } = useEdgeScope();
 
 describe('edge client protocol v1', () => {
   it('runs the full lifecycle: connected, subscribe, message, unsubscribe, close', async () => {
