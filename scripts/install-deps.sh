@@ -3,7 +3,7 @@
 # loopback ports, and the browser for end-to-end tests). Skips apt when everything is present.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(nats-server redis-server nginx chromium)
+packages=(nats-server redis-server postgresql nginx chromium)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

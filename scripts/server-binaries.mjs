@@ -1,12 +1,19 @@
 // The server binaries the test suite starts, and the Debian package behind each.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
+
+/** Debian keeps the PostgreSQL server binaries under /usr/lib/postgresql/<major>/bin. */
+function postgresBinDirs() {
+  const root = '/usr/lib/postgresql';
+  return existsSync(root) ? readdirSync(root).map((major) => join(root, major, 'bin')) : [];
+}
 
 export const SERVER_BINARIES = [
   { bin: 'nats-server', pkg: 'nats-server' },
   { bin: 'redis-server', pkg: 'redis-server' },
   { bin: 'nginx', pkg: 'nginx', dirs: ['/usr/sbin'] },
+  { bin: 'pg_ctl', pkg: 'postgresql', dirs: postgresBinDirs() },
   { bin: 'chromium', pkg: 'chromium' },
 ];
 
