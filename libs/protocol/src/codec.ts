@@ -54,11 +54,11 @@ function decodeCommand(obj: Record<string, unknown>): DecodedFrame {
       return { ok: true, command: { type, topic } };
     }
     case 'unsubscribe': {
-      // The seed answers `unsubscribed` for any topic string, subscribed or not; keep that.
+      // The seed answers `unsubscribed` for any topic, subscribed or not, and for a missing one
+      // (`"topic":null`, "Unsubscribed from None"); keep that. Only a non-string topic is an error.
       const topic = commandTopic(obj);
-      if (typeof topic !== 'string' || topic.length === 0) {
-        return fail(ProtocolErrorCode.InvalidTopic, 'unsubscribe needs a "topic"');
-      }
+      if (topic === undefined) return { ok: true, command: { type, topic: null } };
+      if (typeof topic !== 'string') return fail(ProtocolErrorCode.InvalidTopic, `Invalid topic: ${describe(topic)}`);
       return { ok: true, command: { type, topic } };
     }
     default:

@@ -39,3 +39,5 @@ export type {
 } from './messages.js';
 export { decodeClientFrame, decodeEnvelope, encodeEnvelope, isIsoWithOffset, makeEnvelope } from './codec.js';
 export type { DecodedFrame } from './codec.js';
+export { MAX_DEMAND_TICKERS, decodeDemand, encodeDemand } from './demand.js';
+export type { DemandMessage } from './demand.js';

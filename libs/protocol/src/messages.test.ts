@@ -36,6 +36,10 @@ describe('reply frames', () => {
     );
   });
 
+  it('unsubscribedFrame answers a missing topic as the seed did, with null and None', () => {
+    expect(unsubscribedFrame(null)).toBe('{"type":"unsubscribed","topic":null,"message":"Unsubscribed from None"}');
+  });
+
   it('unsubscribedFrame stays valid JSON for any client string', () => {
     const topic = 'a "quoted"\\ topic\n</script>';
     expect(JSON.parse(unsubscribedFrame(topic))).toEqual({ type: 'unsubscribed', topic, message: `Unsubscribed from ${topic}` });

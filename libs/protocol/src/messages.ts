@@ -6,7 +6,7 @@
 /** A client command after decoding; `subscribe` with `ticker` arrives here as its `price:` topic. */
 export type ClientCommand =
   | { readonly type: 'subscribe'; readonly topic: string }
-  | { readonly type: 'unsubscribe'; readonly topic: string }
+  | { readonly type: 'unsubscribe'; readonly topic: string | null }
   | { readonly type: 'ping' }
   | { readonly type: 'pong' };
 
@@ -100,8 +100,9 @@ export function subscribedFrame(topic: string): string {
   return JSON.stringify({ type: 'subscribed', topic, message: `Subscribed to ${topic}` });
 }
 
-export function unsubscribedFrame(topic: string): string {
-  return JSON.stringify({ type: 'unsubscribed', topic, message: `Unsubscribed from ${topic}` });
+/** `null` for an unsubscribe without a topic, which the seed answered with Python's `None`. */
+export function unsubscribedFrame(topic: string | null): string {
+  return JSON.stringify({ type: 'unsubscribed', topic, message: `Unsubscribed from ${topic ?? 'None'}` });
 }
 
 export function connectedFrame(clientId: string): string {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus, BusStatus, LastValueStore } from '@repo/bus';
+import type { Bus, BusStatus, LastValueStore, LegacyForwarder, LegacyForwardResult } from '@repo/bus';
 import type { Logger } from '@repo/observability';
 import {
   CLOSE_REASONS,
@@ -13,12 +13,13 @@ import {
   pingFrame,
   subscribedFrame,
   unsubscribedFrame,
-  type FanoutPayload,
 } from '@repo/protocol';
 import type { Registry } from 'prom-client';
 import type { EdgeConfig } from './config.js';
 import { createClientState, parseSubscribeQuery, recordBadFrame, type ClientState } from './client-state.js';
+import { createDemandReporter } from './demand.js';
 import { createHeartbeat } from './heartbeat.js';
+import { createOriginPolicy } from './origin.js';
 import { createHttpRoutes } from './http-routes.js';
 import { createEdgeMetrics } from './metrics.js';
 import { createTopicBridge } from './topic-bridge.js';
@@ -29,9 +30,6 @@ export const EdgeErrorCode = {
   TooManyTopics: 'TOO_MANY_TOPICS',
   EdgeTopicLimit: 'EDGE_TOPIC_LIMIT',
 } as const;
-
-/** A handler for legacy relay messages (Redis ws:broadcast:<topic>), wired by main.ts. */
-export type RelaySubscribe = (deliver: (topic: string, payload: FanoutPayload) => void) => Promise<{ close(): Promise<void> }>;
 
 export type EdgeOptions = Pick<
   EdgeConfig,
@@ -50,6 +48,7 @@ export type EdgeOptions = Pick<
   | 'badFrameLimit'
   | 'badFrameWindowMs'
   | 'watchTickers'
+  | 'demandLeaseIntervalMs'
 >;
 
 export interface EdgeDeps {
@@ -58,8 +57,14 @@ export interface EdgeDeps {
   readonly registry: Registry;
   readonly bus: Bus;
   readonly lastValues: LastValueStore;
-  readonly relay?: RelaySubscribe;
+  /**
+   * The legacy ws:broadcast:* forwarder (main.ts builds it on Redis); the edge starts and stops
+   * it and counts its results. Only the lease holder among all edges forwards.
+   */
+  readonly legacyRelay?: (onResult: (result: LegacyForwardResult) => void) => LegacyForwarder;
   readonly version?: string;
+  /** This edge's name in demand messages (defaults to a random id). */
+  readonly instanceId?: string;
   readonly now?: () => number;
   readonly random?: () => number;
 }
@@ -81,6 +86,13 @@ const HEARTBEAT_TOPIC = '#heartbeat';
 
 type Conn = WsSocket<ClientState>;
 
+/** Close codes reported as themselves; anything else a client sends is `other` (bounded labels). */
+const LABELLED_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1005, 1006, ...Object.values(CloseCode)]);
+
+function closeCodeLabel(code: number): string {
+  return LABELLED_CLOSE_CODES.has(code) ? String(code) : 'other';
+}
+
 /** Frames up to this multiple of EDGE_MAX_FRAME_BYTES are read and answered with 1009. */
 export const FRAME_HARD_CAP_FACTOR = 4;
 
@@ -90,7 +102,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   const random = deps.random ?? Math.random;
   const log = logger.child({ component: 'edge' });
   const metrics = createEdgeMetrics(deps.registry);
-  const allowedOrigins = new Set(config.allowedOrigins.map((o) => o.toLowerCase()));
+  const originAllowed = createOriginPolicy(config.allowedOrigins);
   // Open sockets: bounded by maxConnections, needed by the reaper and the drain.
   const connections = new Set<Conn>();
   const lastFanout = { price: undefined as number | undefined, signal: undefined as number | undefined };
@@ -99,12 +111,24 @@ export function createEdge(deps: EdgeDeps): Edge {
   let started = false;
   let draining = false;
   let stopped: Promise<void> | undefined;
-  let relay: { close(): Promise<void> } | undefined;
   let removeStatusListener: (() => void) | undefined;
-  const drainTimers = new Set<NodeJS.Timeout>();
+  const relay = deps.legacyRelay?.((result) => metrics.relayMessages.inc({ result }));
+  // Pending drain batches and the resolver of each, so stop() can settle a drain in progress.
+  const drainTimers = new Map<NodeJS.Timeout, () => void>();
   // Slow consumers waiting to be closed (bounded by the open connections).
   const slowClients = new Set<Conn>();
   let slowCloseTimer: NodeJS.Immediate | undefined;
+
+  const demand = createDemandReporter({
+    bus,
+    owner: deps.instanceId ?? `edge-${randomUUID()}`,
+    leaseIntervalMs: config.demandLeaseIntervalMs,
+    // Three missed renewals before the ingest forgets this edge.
+    leaseTtlMs: config.demandLeaseIntervalMs * 3,
+    logger: log,
+    now,
+  });
+  const priceTicker = (topic: string): string | undefined => (topic.startsWith('price:') ? topic.slice('price:'.length) : undefined);
 
   const bridge = createTopicBridge({
     bus,
@@ -115,6 +139,14 @@ export function createEdge(deps: EdgeDeps): Edge {
     now,
     publish: (topic, frame) => server.publish(topic, frame),
     numSubscribers: (topic) => server.numSubscribers(topic),
+    onTopicOpened: (topic) => {
+      const ticker = priceTicker(topic);
+      if (ticker !== undefined) demand.add(ticker);
+    },
+    onTopicClosed: (topic) => {
+      const ticker = priceTicker(topic);
+      if (ticker !== undefined) demand.remove(ticker);
+    },
     onFanout: (topic) => {
       if (topic.startsWith('price:')) lastFanout.price = now();
       else if (topic.startsWith('signal:')) lastFanout.signal = now();
@@ -172,6 +204,10 @@ export function createEdge(deps: EdgeDeps): Edge {
       ws.data.lastSeenMs = now();
     },
     close: onClose,
+    handlerError: (err, where) => {
+      metrics.handlerErrors.inc({ where });
+      log.error({ err, where }, 'socket handler failed; closing that socket with 1011');
+    },
     routes,
   });
 
@@ -183,9 +219,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     if (draining || !started) return reject(503, 'edge is draining', 'draining');
     // uWS would upgrade on Sec-WebSocket-Key alone, which hides a proxy that dropped the headers.
     if (req.header('upgrade').toLowerCase() !== 'websocket') return reject(426, 'missing Upgrade: websocket', 'no_upgrade_header');
-    const origin = req.header('origin');
-    if (allowedOrigins.size > 0 && origin !== '' && !allowedOrigins.has(origin.toLowerCase()))
-      return reject(403, 'origin not allowed', 'origin');
+    if (!originAllowed(req.header('origin'), req.header('host'))) return reject(403, 'origin not allowed', 'origin');
     if (connections.size >= config.maxConnections) return reject(503, 'edge at connection capacity', 'capacity');
     return { accept: true, data: createClientState(randomUUID(), now(), parseSubscribeQuery(req.query)) };
   }
@@ -228,7 +262,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         subscribe(ws, command.topic, true);
         return;
       case 'unsubscribe':
-        unsubscribe(ws, command.topic);
+        if (command.topic !== null) unsubscribe(ws, command.topic);
         send(ws, unsubscribedFrame(command.topic));
         return;
       case 'ping':
@@ -242,7 +276,10 @@ export function createEdge(deps: EdgeDeps): Edge {
   /** Subscribes and acks; false (after an error frame) when refused. */
   function subscribe(ws: Conn, topic: string, withSnapshot: boolean): boolean {
     const { topics } = ws.data;
-    if (!topics.has(topic)) {
+    const generation = ++ws.data.subscribeCount;
+    if (topics.has(topic)) {
+      topics.set(topic, generation);
+    } else {
       const error =
         topics.size >= config.maxTopicsPerConnection
           ? { code: EdgeErrorCode.TooManyTopics, message: `Topic limit reached (${config.maxTopicsPerConnection} per connection)` }
@@ -256,7 +293,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         send(ws, errorFrame(error.message, error.code));
         return false;
       }
-      topics.add(topic);
+      topics.set(topic, generation);
       ws.subscribe(topic);
       subscriptionCount += 1;
       metrics.subscriptions.set(subscriptionCount);
@@ -277,11 +314,15 @@ export function createEdge(deps: EdgeDeps): Edge {
   function sendSnapshot(ws: Conn, topic: string): void {
     const cached = bridge.cachedFrame(topic);
     if (cached !== undefined) {
+      metrics.snapshots.inc({ source: 'local' });
       send(ws, cached);
       return;
     }
+    // Only the latest subscribe of this topic on this socket gets the stored value: an
+    // unsubscribe/subscribe during the read must not deliver it twice, or late.
+    const generation = ws.data.topics.get(topic);
     void bridge.loadSnapshot(topic).then((frame) => {
-      if (frame !== null && ws.isOpen && ws.data.topics.has(topic)) send(ws, frame);
+      if (frame !== null && ws.isOpen && ws.data.topics.get(topic) === generation) send(ws, frame);
     });
   }
 
@@ -311,12 +352,12 @@ export function createEdge(deps: EdgeDeps): Edge {
   function onClose(ws: Conn, code: number): void {
     connections.delete(ws);
     slowClients.delete(ws);
-    for (const topic of ws.data.topics) bridge.release(topic);
+    for (const topic of ws.data.topics.keys()) bridge.release(topic);
     subscriptionCount -= ws.data.topics.size;
     ws.data.topics.clear();
     metrics.connections.set(connections.size);
     metrics.subscriptions.set(subscriptionCount);
-    metrics.closes.inc({ code: String(code) });
+    metrics.closes.inc({ code: closeCodeLabel(code) });
   }
 
   function onBusStatus(status: BusStatus): void {
@@ -344,10 +385,9 @@ export function createEdge(deps: EdgeDeps): Edge {
       port = await server.listen(config.host, config.port);
       removeStatusListener = bus.onStatus(onBusStatus);
       metrics.busConnected.set(bus.status() === 'connected' ? 1 : 0);
-      if (deps.relay !== undefined) {
-        relay = await deps.relay((topic, payload) => bridge.deliverRelay(topic, payload));
-      }
       heartbeat.start();
+      demand.start();
+      relay?.start();
       started = true;
       log.info({ host: config.host, port }, 'edge listening');
     },
@@ -367,10 +407,10 @@ export function createEdge(deps: EdgeDeps): Edge {
       }
       const batches = Math.max(1, Math.min(clients.length, Math.floor(config.drainMs / 20)));
       const slotMs = config.drainMs / batches;
-      const batchSize = Math.ceil(clients.length / batches);
       await Promise.all(
         Array.from({ length: batches }, (_, b) => {
-          const batch = clients.slice(b * batchSize, (b + 1) * batchSize);
+          // Batch b takes clients [b·n/B, (b+1)·n/B): sizes differ by at most one.
+          const batch = clients.slice(Math.floor((b * clients.length) / batches), Math.floor(((b + 1) * clients.length) / batches));
           const delay = b * slotMs + random() * slotMs;
           return new Promise<void>((resolve) => {
             const timer = setTimeout(() => {
@@ -378,7 +418,8 @@ export function createEdge(deps: EdgeDeps): Edge {
               for (const ws of batch) closeClient(ws, CloseCode.ServiceRestart);
               resolve();
             }, delay);
-            drainTimers.add(timer);
+            // stop() during a drain settles every pending batch (its clients get 1001 instead).
+            drainTimers.set(timer, resolve);
           });
         }),
       );
@@ -389,7 +430,11 @@ export function createEdge(deps: EdgeDeps): Edge {
       stopped ??= (async () => {
         draining = true;
         heartbeat.stop();
-        for (const timer of drainTimers) clearTimeout(timer);
+        demand.stop();
+        for (const [timer, resolve] of drainTimers) {
+          clearTimeout(timer);
+          resolve();
+        }
         drainTimers.clear();
         if (slowCloseTimer !== undefined) clearImmediate(slowCloseTimer);
         slowClients.clear();
@@ -397,7 +442,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         server.stopListening();
         for (const ws of [...connections]) closeClient(ws, CloseCode.GoingAway);
         bridge.stop();
-        await relay?.close();
+        await relay?.stop();
         server.close();
         log.info('edge stopped');
       })();

@@ -4,8 +4,13 @@ export interface ClientState {
   readonly connectedAtMs: number;
   /** Topics requested in `?subscribe=`, handled on open. */
   readonly initialTopics: readonly string[];
-  /** This client's topics; bounded by EDGE_MAX_TOPICS. */
-  readonly topics: Set<string>;
+  /**
+   * This client's topics (bounded by EDGE_MAX_TOPICS), each with the number of its latest
+   * subscribe command, so a late snapshot read answers only the subscribe that asked for it.
+   */
+  readonly topics: Map<string, number>;
+  /** Subscribe commands so far on this socket. */
+  subscribeCount: number;
   /** Last inbound frame of any kind (liveness for the reaper). */
   lastSeenMs: number;
   /** Invalid frames in the current window, for the sustained-garbage close. */
@@ -20,7 +25,8 @@ export function createClientState(id: string, nowMs: number, initialTopics: read
     id,
     connectedAtMs: nowMs,
     initialTopics,
-    topics: new Set(),
+    topics: new Map(),
+    subscribeCount: 0,
     lastSeenMs: nowMs,
     badFrames: 0,
     badFrameWindowStartMs: nowMs,

@@ -10,6 +10,22 @@ export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
 export const DEFAULT_MAX_CONNECTIONS = 19_000;
 export const DEFAULT_MAX_BACKPRESSURE_BYTES = 256 * 1024;
 export const DEFAULT_DRAIN_MS = 10_000;
+/** Time the shutdown needs after the drain (closing NATS and Redis, flushing logs). */
+const DRAIN_MARGIN_MS = 2_000;
+/**
+ * The seed's origin allow-list (seed-protocol.md §1). Pages served by the edge itself (same
+ * origin as the Host header) are always allowed; `*` allows every origin.
+ */
+export const DEFAULT_ALLOWED_ORIGINS = [
+  'http://localhost:5110',
+  'http://127.0.0.1:5110',
+  'http://localhost:3000',
+  'http://127.0.0.1:3000',
+  'https://ralphpark.com',
+  'https://ralphpark.com:5110',
+  'https://stock.ralphpark.com',
+  'null',
+];
 /** The seed's 11 default tickers, reported by /ws/tickers as the watch list. */
 export const DEFAULT_WATCH_TICKERS = [
   '005930',
@@ -63,8 +79,8 @@ export const edgeConfigSchema = {
   ),
   allowedOrigins: list(
     'EDGE_ALLOWED_ORIGINS',
-    [],
-    'Allowed Origin headers (case-insensitive); empty allows all. No Origin is always allowed.',
+    DEFAULT_ALLOWED_ORIGINS,
+    "Allowed Origin headers (case-insensitive; https and http alike); `*` allows all. No Origin, and the edge's own origin, are always allowed.",
   ),
   drainMs: int('EDGE_DRAIN_MS', DEFAULT_DRAIN_MS, 'On SIGTERM, clients are closed with 1012 in jittered batches over this period.', {
     min: 0,
@@ -74,6 +90,9 @@ export const edgeConfigSchema = {
   watchTickers: list('EDGE_WATCH_TICKERS', DEFAULT_WATCH_TICKERS, 'Tickers reported as default_tickers by /ws/tickers.', (t) =>
     isValidTicker(t) ? null : `invalid ticker ${String(t)}`,
   ),
+  demandLeaseIntervalMs: int('EDGE_DEMAND_LEASE_MS', 10_000, 'Period of the full demand set on ctl.demand (valid for 3 periods).', {
+    min: 10,
+  }),
   legacyRelay: bool('EDGE_LEGACY_RELAY', true, 'Deliver Redis ws:broadcast:<topic> messages to local subscribers.'),
   shutdownDeadlineMs: int('EDGE_SHUTDOWN_DEADLINE_MS', 25_000, 'Hard exit if shutdown takes longer (keep under the pod grace period).', {
     min: 100,
@@ -86,10 +105,15 @@ export type EdgeConfig = ConfigOf<typeof edgeConfigSchema>;
 /** Parses the edge's environment; throws ConfigError listing every problem. */
 export function parseEdgeConfig(env: Readonly<Record<string, string | undefined>>): EdgeConfig {
   const config = parseConfig(edgeConfigSchema, env, { service: 'edge', prefixes: ['EDGE_'] });
+  const problems: string[] = [];
   if (config.idleTimeoutMs <= config.pingIntervalMs) {
-    throw new ConfigError('edge', [
-      `EDGE_IDLE_TIMEOUT_MS (${config.idleTimeoutMs}) must exceed EDGE_PING_INTERVAL_MS (${config.pingIntervalMs})`,
-    ]);
+    problems.push(`EDGE_IDLE_TIMEOUT_MS (${config.idleTimeoutMs}) must exceed EDGE_PING_INTERVAL_MS (${config.pingIntervalMs})`);
   }
+  if (config.drainMs + DRAIN_MARGIN_MS > config.shutdownDeadlineMs) {
+    problems.push(
+      `EDGE_DRAIN_MS (${config.drainMs}) plus ${DRAIN_MARGIN_MS} ms for the rest of the shutdown must fit in EDGE_SHUTDOWN_DEADLINE_MS (${config.shutdownDeadlineMs})`,
+    );
+  }
+  if (problems.length > 0) throw new ConfigError('edge', problems);
   return config;
 }

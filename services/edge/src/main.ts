@@ -1,7 +1,9 @@
 // The edge's composition root: the only file that reads the environment, opens connections and
 // handles signals. Everything else is built by createEdge from what it is given.
 import { writeFileSync } from 'node:fs';
-import { connectNats, connectRedis, createNatsBus, createRedisLastValueStore, subscribeLegacyRelay } from '@repo/bus';
+import { hostname } from 'node:os';
+import { randomUUID } from 'node:crypto';
+import { connectNats, connectRedis, createLegacyForwarder, createNatsBus, createRedisLastValueStore } from '@repo/bus';
 import { parseEnvOrExit } from '@repo/config';
 import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
 import { createEdge } from './app.js';
@@ -25,17 +27,32 @@ lifecycle.add('redis-subscriber', async () => {
   await redisSubscriber.quit();
 });
 
+// Unique per process: pods often share pid 1, and a restarted pod keeps its hostname.
+const instanceId = `edge-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
+const bus = createNatsBus(nc, { logger });
+const lastValues = createRedisLastValueStore(redis, { keyPrefix: config.redisKeyPrefix });
 const edge = createEdge({
   config,
   logger,
   registry,
   version: EDGE_VERSION,
-  bus: createNatsBus(nc, { logger }),
-  lastValues: createRedisLastValueStore(redis, { keyPrefix: config.redisKeyPrefix }),
+  instanceId,
+  bus,
+  lastValues,
   ...(config.legacyRelay
     ? {
-        relay: (deliver) =>
-          subscribeLegacyRelay(redisSubscriber, deliver, { logger, channelPrefix: `${config.redisKeyPrefix}ws:broadcast:` }),
+        legacyRelay: (onResult) =>
+          createLegacyForwarder({
+            redis,
+            redisSubscriber,
+            bus,
+            lastValues,
+            owner: instanceId,
+            channelPrefix: `${config.redisKeyPrefix}ws:broadcast:`,
+            leaseKey: `${config.redisKeyPrefix}relay:leader`,
+            onResult,
+            logger,
+          }),
       }
     : {}),
 });

@@ -52,7 +52,7 @@ export function createEdgeMetrics(registry: Registry) {
     }),
     relayMessages: new Counter({
       name: 'edge_relay_messages_total',
-      help: 'Legacy ws:broadcast:* messages, by result.',
+      help: 'Legacy ws:broadcast:* messages handled while this edge held the relay lease, by result.',
       labelNames: ['result'] as const,
       registers,
     }),
@@ -66,6 +66,12 @@ export function createEdgeMetrics(registry: Registry) {
       name: 'edge_fanout_lag_seconds',
       help: 'Producer publish (envelope ts) to socket write, per message.',
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+      registers,
+    }),
+    handlerErrors: new Counter({
+      name: 'edge_handler_errors_total',
+      help: 'Exceptions caught in socket handlers (each closed that socket with 1011).',
+      labelNames: ['where'] as const,
       registers,
     }),
     draining: new Gauge({ name: 'edge_draining', help: '1 while the edge drains for shutdown.', registers }),

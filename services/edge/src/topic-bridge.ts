@@ -1,6 +1,6 @@
 import type { Bus, LastValueStore, Subscription } from '@repo/bus';
-import { decodeEnvelope, fanoutFrame, subjectToTopic, topicToSubject, type BusEnvelope, type FanoutPayload } from '@repo/protocol';
 import type { Logger } from '@repo/observability';
+import { decodeEnvelope, fanoutFrame, subjectToTopic, topicToSubject, type BusEnvelope } from '@repo/protocol';
 import type { EdgeMetrics } from './metrics.js';
 
 /**
@@ -11,23 +11,22 @@ import type { EdgeMetrics } from './metrics.js';
  * clients. Each bus message is decoded and encoded once, then published once to the uWS topic.
  */
 export interface TopicBridge {
-  /** Adds one local subscriber; false when the edge-wide topic cap refuses a new topic. */
+  /** Adds one local subscriber; false when the edge-wide topic cap (or a closed bus) refuses a new topic. */
   acquire(topic: string): boolean;
   /** Removes one local subscriber; the bus subscription goes with the last. */
   release(topic: string): void;
   /** The local last frame of a topic, sent synchronously right after a `subscribed` ack. */
   cachedFrame(topic: string): string | undefined;
   /**
-   * On a local miss: the last value from the store. Resolves null when there is none, or when a
-   * newer message reached the topic (and so this subscriber) while the store was being read.
+   * On a local miss: the last value from the store. Resolves null when there is none, when a
+   * newer message reached the topic (and so its subscribers) while the store was being read, or
+   * when the topic lost all its subscribers meanwhile.
    */
   loadSnapshot(topic: string): Promise<string | null>;
-  /** Fans out a legacy relay payload to local subscribers of `topic`. */
-  deliverRelay(topic: string, payload: FanoutPayload): void;
   /** After a bus outage: re-reads the store and delivers what changed meanwhile. */
   resync(): Promise<void>;
-  /** Local subscriber counts per topic. */
-  counts(): ReadonlyMap<string, number>;
+  /** Local subscriber counts per topic (a fresh map; for stats). */
+  counts(): Map<string, number>;
   /** The last envelope seen on a topic with local subscribers. */
   lastEnvelope(topic: string): BusEnvelope | undefined;
   stop(): void;
@@ -41,6 +40,9 @@ export interface TopicBridgeDeps {
   readonly metrics: EdgeMetrics;
   readonly logger: Logger;
   readonly maxTopics: number;
+  /** Called when a topic gains its first local subscriber, and when it loses its last. */
+  readonly onTopicOpened?: (topic: string) => void;
+  readonly onTopicClosed?: (topic: string) => void;
   /** Called once per fanned-out message (for the producers' liveness flags). */
   readonly onFanout?: (topic: string) => void;
   readonly now?: () => number;
@@ -58,18 +60,19 @@ interface TopicEntry {
   readonly subscription: Subscription;
   last: Cached | undefined;
   loading: Promise<Cached | undefined> | undefined;
-  relaySeq: number;
 }
 
 const RESYNC_BATCH = 500;
+/** During a store outage every subscribe fails its read; one warning per window is enough. */
+const READ_FAILURE_LOG_INTERVAL_MS = 10_000;
 
 export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
   const { bus, lastValues, metrics, logger } = deps;
   const now = deps.now ?? Date.now;
   const snapshotTimeoutMs = deps.snapshotTimeoutMs ?? 2_000;
   const entries = new Map<string, TopicEntry>();
-  const counts = new Map<string, number>();
   let stopped = false;
+  let lastReadFailureLogMs = Number.NEGATIVE_INFINITY;
 
   const fanOut = (topic: string, entry: TopicEntry, envelope: BusEnvelope): void => {
     const frame = fanoutFrame(envelope);
@@ -88,21 +91,24 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       metrics.busMessages.inc({ result: 'unrouted' });
       return;
     }
-    let envelope: BusEnvelope;
-    try {
-      envelope = decodeEnvelope(data);
-    } catch (err) {
-      metrics.busMessages.inc({ result: 'invalid' });
-      logger.debug({ err, subject }, 'invalid bus envelope dropped');
-      return;
-    }
-    if (envelope.topic !== topic) {
-      metrics.busMessages.inc({ result: 'invalid' });
-      return;
-    }
+    const envelope = decodeStored(data, topic, 'bus');
+    if (envelope === undefined) return;
     metrics.busMessages.inc({ result: 'delivered' });
     fanOut(topic, entry, envelope);
   };
+
+  /** A bus payload or stored last value for `topic`, or undefined (counted) when it is not valid. */
+  function decodeStored(payload: Uint8Array | string, topic: string, from: 'bus' | 'store'): BusEnvelope | undefined {
+    try {
+      const envelope = decodeEnvelope(payload);
+      if (envelope.topic === topic) return envelope;
+    } catch (err) {
+      logger.debug({ err, topic, from }, 'invalid envelope dropped');
+    }
+    if (from === 'bus') metrics.busMessages.inc({ result: 'invalid' });
+    else metrics.snapshots.inc({ source: 'invalid' });
+    return undefined;
+  }
 
   const load = async (topic: string): Promise<Cached | undefined> => {
     let timer: NodeJS.Timeout | undefined;
@@ -115,11 +121,17 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
         }),
       ]);
       if (json === null) return undefined;
-      const envelope = decodeEnvelope(json);
-      return envelope.topic === topic ? { envelope, frame: fanoutFrame(envelope) } : undefined;
+      const envelope = decodeStored(json, topic, 'store');
+      return envelope === undefined ? undefined : { envelope, frame: fanoutFrame(envelope) };
     } finally {
       clearTimeout(timer);
     }
+  };
+
+  const logReadFailure = (err: unknown, topic: string): void => {
+    if (now() - lastReadFailureLogMs < READ_FAILURE_LOG_INTERVAL_MS) return;
+    lastReadFailureLogMs = now();
+    logger.warn({ err, topic }, 'last value read failed; subscribers wait for the next message (logged once per 10 s)');
   };
 
   return {
@@ -127,14 +139,20 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       const existing = entries.get(topic);
       if (existing !== undefined) {
         existing.count += 1;
-        counts.set(topic, existing.count);
         return true;
       }
       if (stopped || entries.size >= deps.maxTopics) return false;
-      const subscription = bus.subscribe(topicToSubject(topic), onBusMessage);
-      entries.set(topic, { count: 1, subscription, last: undefined, loading: undefined, relaySeq: 0 });
-      counts.set(topic, 1);
+      let subscription: Subscription;
+      try {
+        subscription = bus.subscribe(topicToSubject(topic), onBusMessage);
+      } catch (err) {
+        // A drained or closed bus: refuse the topic instead of throwing into the socket handler.
+        logger.warn({ err, topic }, 'bus refused a subscription');
+        return false;
+      }
+      entries.set(topic, { count: 1, subscription, last: undefined, loading: undefined });
       metrics.topics.set(entries.size);
+      deps.onTopicOpened?.(topic);
       return true;
     },
 
@@ -142,26 +160,20 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       const entry = entries.get(topic);
       if (entry === undefined) return;
       entry.count -= 1;
-      if (entry.count > 0) {
-        counts.set(topic, entry.count);
-        return;
-      }
+      if (entry.count > 0) return;
       entries.delete(topic);
-      counts.delete(topic);
       entry.subscription.unsubscribe();
       metrics.topics.set(entries.size);
+      deps.onTopicClosed?.(topic);
     },
 
     cachedFrame(topic) {
-      const frame = entries.get(topic)?.last?.frame;
-      if (frame !== undefined) metrics.snapshots.inc({ source: 'local' });
-      return frame;
+      return entries.get(topic)?.last?.frame;
     },
 
     async loadSnapshot(topic) {
       const entry = entries.get(topic);
-      if (entry === undefined) return null;
-      if (entry.last !== undefined) return null;
+      if (entry === undefined || entry.last !== undefined) return null;
       entry.loading ??= load(topic).finally(() => {
         entry.loading = undefined;
       });
@@ -170,29 +182,21 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
         loaded = await entry.loading;
       } catch (err) {
         metrics.snapshots.inc({ source: 'error' });
-        logger.warn({ err, topic }, 'last value read failed; subscriber waits for the next message');
+        logReadFailure(err, topic);
         return null;
       }
+      // The topic was released (and maybe re-acquired as a new entry) during the read: this
+      // result belongs to subscribers that are gone.
+      if (entries.get(topic) !== entry) return null;
       if (loaded === undefined) {
         metrics.snapshots.inc({ source: 'miss' });
         return null;
       }
-      // A bus message that arrived during the read already reached this subscriber and is newer.
+      // A bus message that arrived during the read already reached the subscribers and is newer.
       entry.last ??= loaded;
       if (entry.last !== loaded) return null;
       metrics.snapshots.inc({ source: 'redis' });
       return loaded.frame;
-    },
-
-    deliverRelay(topic, payload) {
-      const entry = entries.get(topic);
-      if (entry === undefined) {
-        metrics.relayMessages.inc({ result: 'no_subscribers' });
-        return;
-      }
-      entry.relaySeq += 1;
-      metrics.relayMessages.inc({ result: 'delivered' });
-      fanOut(topic, entry, { v: 1, topic, seq: entry.relaySeq, ts: new Date(now()).toISOString(), src: 'relay', data: payload });
     },
 
     async resync() {
@@ -204,26 +208,21 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
           const json = values[j];
           const entry = entries.get(topic);
           if (json == null || entry === undefined) return;
-          let envelope: BusEnvelope;
-          try {
-            envelope = decodeEnvelope(json);
-          } catch {
-            return;
-          }
+          const envelope = decodeStored(json, topic, 'store');
+          if (envelope === undefined) return;
           const known = entry.last?.envelope;
           if (known === undefined || Date.parse(envelope.ts) > Date.parse(known.ts)) fanOut(topic, entry, envelope);
         });
       }
     },
 
-    counts: () => counts,
+    counts: () => new Map([...entries].map(([topic, entry]) => [topic, entry.count])),
     lastEnvelope: (topic) => entries.get(topic)?.last?.envelope,
 
     stop() {
       stopped = true;
       for (const entry of entries.values()) entry.subscription.unsubscribe();
       entries.clear();
-      counts.clear();
       metrics.topics.set(0);
     },
   };

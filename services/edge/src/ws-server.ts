@@ -50,8 +50,13 @@ export interface WsServerOptions<D> {
   message(ws: WsSocket<D>, data: ArrayBuffer, isBinary: boolean): void;
   /** A message was dropped because the socket's send buffer was over `maxBackpressure`. */
   dropped(ws: WsSocket<D>): void;
-  /** Any protocol-level pong (liveness). */
+  /** A protocol-level ping or pong from the client (liveness). */
   pong(ws: WsSocket<D>): void;
+  /**
+   * A handler threw. The socket (if any) is closed with 1011; the process keeps serving
+   * everyone else. An exception must never escape into uWS.
+   */
+  handlerError(err: unknown, where: string): void;
   close(ws: WsSocket<D>, code: number): void;
   readonly routes: Readonly<Record<string, HttpRoute>>;
 }
@@ -67,6 +72,9 @@ export interface WsServer {
   /** Force-closes everything left. Idempotent. */
   close(): void;
 }
+
+/** RFC 6455 "internal error": the server hit a condition it did not expect. */
+const INTERNAL_ERROR_CODE = 1011;
 
 interface Slot<D> {
   readonly data: D;
@@ -124,6 +132,15 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
   let closed = false;
 
   const socketOf = (ws: uWS.WebSocket<Slot<D>>): UwsSocket<D> | undefined => ws.getUserData().socket;
+  const guard = (socket: UwsSocket<D> | undefined, where: string, fn: () => void): void => {
+    try {
+      fn();
+    } catch (err) {
+      options.handlerError(err, where);
+      // Deferred: closing inside a uWS callback that is itself failing is asking for trouble.
+      if (socket !== undefined) setImmediate(() => socket.end(INTERNAL_ERROR_CODE, 'internal error'));
+    }
+  };
 
   app.ws<Slot<D>>(options.path, {
     compression: uWS.DISABLED,
@@ -140,7 +157,13 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
       const key = req.getHeader('sec-websocket-key');
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
-      const decision = options.upgrade(request);
+      let decision: UpgradeDecision<D>;
+      try {
+        decision = options.upgrade(request);
+      } catch (err) {
+        options.handlerError(err, 'upgrade');
+        decision = { accept: false, status: 500, reason: 'internal error' };
+      }
       if (!decision.accept) {
         res.cork(() => {
           res
@@ -154,26 +177,31 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
     },
     open(ws) {
       const slot = ws.getUserData();
-      slot.socket = new UwsSocket(ws, slot.data);
-      options.open(slot.socket);
+      const socket = new UwsSocket(ws, slot.data);
+      slot.socket = socket;
+      guard(socket, 'open', () => options.open(socket));
     },
     message(ws, message, isBinary) {
       const socket = socketOf(ws);
-      if (socket !== undefined) options.message(socket, message, isBinary);
+      if (socket !== undefined) guard(socket, 'message', () => options.message(socket, message, isBinary));
     },
     dropped(ws) {
       const socket = socketOf(ws);
-      if (socket !== undefined) options.dropped(socket);
+      if (socket !== undefined) guard(socket, 'dropped', () => options.dropped(socket));
+    },
+    ping(ws) {
+      const socket = socketOf(ws);
+      if (socket !== undefined) guard(socket, 'ping', () => options.pong(socket));
     },
     pong(ws) {
       const socket = socketOf(ws);
-      if (socket !== undefined) options.pong(socket);
+      if (socket !== undefined) guard(socket, 'pong', () => options.pong(socket));
     },
     close(ws, code) {
       const socket = socketOf(ws);
       if (socket === undefined) return;
       socket.isOpen = false;
-      options.close(socket, code);
+      guard(undefined, 'close', () => options.close(socket, code));
     },
   });
 

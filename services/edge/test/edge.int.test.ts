@@ -2,8 +2,9 @@ import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
-import { connectNats, createNatsBus, createRedisLastValueStore, subscribeLegacyRelay, type Bus, type LastValueStore } from '@repo/bus';
+import { connectNats, createLegacyForwarder, createNatsBus, createRedisLastValueStore, type Bus, type LastValueStore } from '@repo/bus';
 import { silentLogger } from '@repo/observability';
+import { makeEnvelope } from '@repo/protocol';
 import { freePort } from '../../../test/fixtures/free-port.js';
 import { startNats } from '../../../test/fixtures/nats.js';
 import { waitFor } from '../../../test/fixtures/wait-for.js';
@@ -85,6 +86,9 @@ describe('edges behind one NATS', () => {
     await b.bus.flush();
     await produce('market-gate', aGateUpdate('RED', 20));
     await onA.next((f) => f.type === 'market_gate_update' && f.seq === 2);
+    // NATS delivers in order per connection: after a round trip on B's connection, anything
+    // the server had routed to B has arrived.
+    await b.bus.flush();
     expect(await metricValue(b.registry, 'edge_bus_messages_total', { result: 'delivered' })).toBe(1);
     expect(await metricValue(a.registry, 'edge_bus_messages_total', { result: 'delivered' })).toBe(2);
   });
@@ -138,6 +142,9 @@ describe('edge during a NATS outage', () => {
 
     await natsA.stop('SIGKILL');
     await waitFor('edge not ready', async () => (await fetch(`${edge.httpUrl}/ready`)).status === 503);
+    // A producer writes a new last value while the edge cannot hear the bus.
+    const missed = makeEnvelope('price:000660', 7, 'test-producer', aPriceUpdate('000660', 198_000));
+    await lastValues.set('price:000660', JSON.stringify(missed));
     const ready = (await (await fetch(`${edge.httpUrl}/ready`)).json()) as { reasons: string[] };
     expect(ready.reasons).toContain('bus reconnecting');
     // The client socket is untouched and still served.
@@ -147,26 +154,52 @@ describe('edge during a NATS outage', () => {
     const natsB = await startNats({ port: portB });
     defer(() => natsB.stop());
     await waitFor('edge ready again', async () => (await fetch(`${edge.httpUrl}/ready`)).status === 200, { timeoutMs: 15_000 });
+    // On reconnect the edge re-read the store and delivered what it missed.
+    await expect(c.next(ofType('price_update'))).resolves.toMatchObject({ seq: 7, data: { price: 198_000 } });
     expect(await metricValue(edge.registry, 'edge_bus_reconnects_total')).toBeGreaterThanOrEqual(1);
 
     const producerNc = await natsConnection(natsB.url);
     const produce = createTestProducer(createNatsBus(producerNc), lastValues);
     await edge.bus.flush();
     await produce('price:000660', aPriceUpdate('000660', 199_500));
-    await expect(c.next(ofType('price_update'))).resolves.toMatchObject({ topic: 'price:000660', data: { price: 199_500 } });
+    await expect(c.next((f) => f.type === 'price_update' && (f.data as { price: number }).price === 199_500)).resolves.toMatchObject({
+      topic: 'price:000660',
+    });
     expect(c.ws.readyState).toBe(c.ws.OPEN);
   });
 });
 
 describe('legacy relay (Redis ws:broadcast:<topic>)', () => {
-  it('reaches each subscribed client exactly once across two edges, verbatim plus topic and seq', async () => {
+  it('reaches each subscribed client exactly once across two edges, continuing the topic seq and its last value', async () => {
     const prefix = `t${randomUUID()}:`;
-    const relayFor = (): Parameters<typeof startTestEdge>[0] => {
-      const subscriber = redisClient();
-      return { relay: (deliver) => subscribeLegacyRelay(subscriber, deliver, { channelPrefix: `${prefix}ws:broadcast:` }) };
+    const relayed: string[] = [];
+    const relayFor = (ports: RealPorts, owner: string): Parameters<typeof startTestEdge>[0] => {
+      const redis = redisClient();
+      const redisSubscriber = redisClient();
+      return {
+        legacyRelay: (onResult) =>
+          createLegacyForwarder({
+            redis,
+            redisSubscriber,
+            bus: ports.bus,
+            lastValues: ports.lastValues,
+            owner,
+            channelPrefix: `${prefix}ws:broadcast:`,
+            leaseKey: `${prefix}relay:leader`,
+            leaseTtlMs: 3_000,
+            onResult: (result) => {
+              onResult(result);
+              relayed.push(`${owner}:${result}`);
+            },
+          }),
+      };
     };
-    const a = await edgeOn(await realPorts(prefix), relayFor());
-    const b = await edgeOn(await realPorts(prefix), relayFor());
+    const portsA = await realPorts(prefix);
+    const portsB = await realPorts(prefix);
+    const a = await edgeOn(portsA, relayFor(portsA, 'edge-a'));
+    const b = await edgeOn(portsB, relayFor(portsB, 'edge-b'));
+    const producerPorts = await realPorts(prefix);
+    const produce = createTestProducer(producerPorts.bus, producerPorts.lastValues);
     const clients = [
       await client(`${a.wsUrl}?subscribe=market-gate`),
       await client(`${a.wsUrl}?subscribe=market-gate`),
@@ -174,6 +207,12 @@ describe('legacy relay (Redis ws:broadcast:<topic>)', () => {
     ];
     const bystander = await client(`${b.wsUrl}?subscribe=signal:vcp`);
     await Promise.all([...clients, bystander].map((c) => c.next(ofType('connected'))));
+    await Promise.all([a.bus.flush(), b.bus.flush()]);
+    // A producer already published seq 1 and 2 on the topic.
+    await produce('market-gate', aGateUpdate('GREEN', 80));
+    await produce('market-gate', aGateUpdate('GREEN', 81));
+    await Promise.all(clients.map((c) => c.next((f) => f.type === 'market_gate_update' && f.seq === 2)));
+    // Exactly one edge holds the relay lease.
 
     const publisher = redisClient();
     const legacy = {
@@ -181,6 +220,10 @@ describe('legacy relay (Redis ws:broadcast:<topic>)', () => {
       timestamp: '2026-11-25T09:00:00+09:00',
       data: { status: 'YELLOW', level: 55, kospi: 2_600, kospi_change_pct: 0.4, kosdaq: 850, kosdaq_change_pct: -0.2, sectors: [] },
     };
+    // The lease is taken on start; wait until one forwarder subscribed (a message published with
+    // no subscriber is lost, as in any pub/sub). PUBLISH answers how many subscribers got it; the
+    // probe is not an object, so the forwarder drops it (counted as not_object).
+    await waitFor('the forwarder to subscribe', async () => (await publisher.publish(`${prefix}ws:broadcast:market-gate`, '[0]')) === 1);
     await publisher.publish(`${prefix}ws:broadcast:market-gate`, JSON.stringify(legacy));
     await publisher.publish(`${prefix}ws:broadcast:`, JSON.stringify({ type: 'market_gate_update' }));
     await publisher.publish(`${prefix}ws:broadcast:market-gate`, 'not json');
@@ -189,15 +232,28 @@ describe('legacy relay (Redis ws:broadcast:<topic>)', () => {
     for (const c of clients) {
       await c.next((f) => f.type === 'market_gate_update' && (f.data as { level: number }).level === 60);
       const updates = c.frames.filter(ofType('market_gate_update'));
-      expect(updates.map((f) => (f.data as { level: number }).level)).toEqual([55, 60]);
-      expect(updates[0]).toEqual({
+      expect(updates.map((f) => [f.seq, (f.data as { level: number }).level])).toEqual([
+        [1, 80],
+        [2, 81],
+        [3, 55],
+        [4, 60],
+      ]);
+      // Verbatim apart from topic and seq.
+      expect(updates[2]).toEqual({
         type: 'market_gate_update',
         topic: 'market-gate',
-        seq: 1,
+        seq: 3,
         timestamp: legacy.timestamp,
         data: legacy.data,
       });
     }
     expect(bystander.frames.some(ofType('market_gate_update'))).toBe(false);
+    // One forwarder handled everything; the invalid ones were counted, not broadcast.
+    expect(new Set(relayed.map((r) => r.split(':')[0])).size).toBe(1);
+    const results = relayed.map((r) => r.split(':')[1]).filter((r) => r !== 'not_object');
+    expect(results.sort()).toEqual(['forwarded', 'forwarded', 'invalid_json', 'invalid_topic']);
+    // The relayed value is the topic's last value: REST on either edge shows it.
+    const gate = (await (await fetch(`${b.httpUrl}/api/kr/market-gate`)).json()) as { level: number };
+    expect(gate.level).toBe(60);
   });
 });

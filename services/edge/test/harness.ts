@@ -4,7 +4,7 @@ import { createMemoryBus, createMemoryLastValueStore, type Bus, type LastValueSt
 import { createRegistry, silentLogger } from '@repo/observability';
 import { encodeEnvelope, makeEnvelope, topicToSubject, type FanoutPayload } from '@repo/protocol';
 import type { Registry } from 'prom-client';
-import { createEdge, type Edge, type EdgeOptions, type RelaySubscribe } from '../src/app.js';
+import { createEdge, type Edge, type EdgeDeps, type EdgeOptions } from '../src/app.js';
 import { parseEdgeConfig } from '../src/config.js';
 
 export interface TestEdge {
@@ -21,7 +21,7 @@ export interface TestEdgeOptions {
   readonly config?: Partial<EdgeOptions>;
   readonly bus?: Bus;
   readonly lastValues?: LastValueStore;
-  readonly relay?: RelaySubscribe;
+  readonly legacyRelay?: EdgeDeps['legacyRelay'];
 }
 
 /** An edge on 127.0.0.1 port 0 with the defaults of its config schema, in-memory ports unless given. */
@@ -30,7 +30,14 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
   const lastValues = opts.lastValues ?? createMemoryLastValueStore();
   const registry = createRegistry({ service: 'edge', defaultMetrics: false });
   const config = { ...parseEdgeConfig({}), host: '127.0.0.1', port: 0, ...opts.config };
-  const edge = createEdge({ config, logger: silentLogger, registry, bus, lastValues, ...(opts.relay ? { relay: opts.relay } : {}) });
+  const edge = createEdge({
+    config,
+    logger: silentLogger,
+    registry,
+    bus,
+    lastValues,
+    ...(opts.legacyRelay ? { legacyRelay: opts.legacyRelay } : {}),
+  });
   await edge.start();
   return {
     edge,

@@ -7,7 +7,7 @@ const count = (c: TestClient, type: string): number => c.frames.filter((f) => f.
 
 describe('edge heartbeat', () => {
   it('pings every interval, closes a silent client with 4000 and keeps one that answers', async () => {
-    const e = await edgeWith({ config: { pingIntervalMs: 50, idleTimeoutMs: 300 } });
+    const e = await edgeWith({ config: { pingIntervalMs: 50, idleTimeoutMs: 400 } });
     const silent = await client(e.wsUrl);
     const answering = await client(e.wsUrl);
     answering.ws.on('message', (data) => {
@@ -22,21 +22,31 @@ describe('edge heartbeat', () => {
     expect(count(silent, 'ping')).toBeGreaterThan(0);
     // Several idle timeouts later the answering client is still there.
     const pingsAtReap = count(answering, 'ping');
-    await answering.next(() => count(answering, 'ping') >= pingsAtReap + 15, { timeoutMs: 5_000 });
+    // Three more idle timeouts' worth of pings.
+    await answering.next(() => count(answering, 'ping') >= pingsAtReap + 24, { timeoutMs: 10_000 });
     expect(answering.ws.readyState).toBe(answering.ws.OPEN);
     expect(await metricValue(e.registry, 'edge_ws_reaped_total')).toBe(1);
     expect(await metricValue(e.registry, 'edge_ws_closes_total', { code: '4000' })).toBe(1);
   });
 
   it('counts any inbound frame as liveness', async () => {
-    const e = await edgeWith({ config: { pingIntervalMs: 40, idleTimeoutMs: 200 } });
+    const e = await edgeWith({ config: { pingIntervalMs: 40, idleTimeoutMs: 320 } });
     const chatty = await client(e.wsUrl);
     // Never answers pings, but keeps sending its own client pings (as the frontend does every 30 s).
     chatty.ws.on('message', (data) => {
       if ((JSON.parse(frameText(data)) as Frame).type === 'ping') chatty.send({ type: 'ping' });
     });
-    await chatty.next(() => count(chatty, 'pong') >= 20, { timeoutMs: 5_000 });
+    await chatty.next(() => count(chatty, 'pong') >= 24, { timeoutMs: 10_000 });
     expect(chatty.ws.readyState).toBe(chatty.ws.OPEN);
+  });
+
+  it('counts a WebSocket protocol ping from the client as liveness', async () => {
+    const e = await edgeWith({ config: { pingIntervalMs: 40, idleTimeoutMs: 320 } });
+    const c = await client(e.wsUrl);
+    // Answers every server ping with a protocol-level ping frame only, never with JSON.
+    c.ws.on('message', () => c.ws.ping());
+    await c.next(() => count(c, 'ping') >= 24, { timeoutMs: 10_000 });
+    expect(c.ws.readyState).toBe(c.ws.OPEN);
   });
 });
 

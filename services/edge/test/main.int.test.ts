@@ -59,6 +59,8 @@ describe('edge main.ts', () => {
     await Promise.all(clients.map((c) => c.next((f: Frame) => f.type === 'connected')));
     const redis = new Redis(inject('redisUrl'));
     try {
+      // Once the edge holds the relay lease and subscribed, PUBLISH reaches one subscriber.
+      await waitFor('the relay to subscribe', async () => (await redis.publish(`${prefix}ws:broadcast:market-gate`, '[0]')) === 1);
       await redis.publish(
         `${prefix}ws:broadcast:market-gate`,
         JSON.stringify({ type: 'market_gate_update', timestamp: new Date().toISOString(), data: { status: 'GREEN', level: 71 } }),

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { createMemoryBus, createMemoryLastValueStore } from '@repo/bus';
 import { aGateUpdate, aPriceUpdate, createTestProducer, ofType, useEdgeScope } from './harness.js';
 
 const UUID_V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -149,6 +150,43 @@ describe('edge client protocol v1', () => {
       topic: 'price:000660',
       message: 'Unsubscribed from price:000660',
     });
+  });
+});
+
+describe('edge robustness', () => {
+  it('refuses a subscription with an error frame when the bus is closed, and keeps serving', async () => {
+    const bus = createMemoryBus();
+    const e = await edgeWith({ bus });
+    const healthy = await client(`${e.wsUrl}?subscribe=market-gate`);
+    const victim = await client(e.wsUrl);
+    await Promise.all([healthy.next(ofType('connected')), victim.next(ofType('connected'))]);
+    // A closed bus makes new subscriptions fail; the edge refuses the topic instead of crashing.
+    await bus.drain();
+    victim.send({ type: 'subscribe', topic: 'price:005930' });
+    await expect(victim.next(ofType('error'))).resolves.toMatchObject({ code: 'EDGE_TOPIC_LIMIT' });
+    healthy.send({ type: 'ping' });
+    await healthy.next(ofType('pong'));
+  });
+
+  it('sends a stored snapshot once, to the latest subscribe, when a client re-subscribes during the read', async () => {
+    let releaseRead: () => void = () => undefined;
+    const gate = new Promise<void>((resolve) => (releaseRead = resolve));
+    const stored = createMemoryLastValueStore();
+    // A store whose first read waits until the test lets it go.
+    const slowStore = { ...stored, get: async (topic: string) => (await gate, stored.get(topic)) };
+    const e = await edgeWith({ lastValues: slowStore });
+    await createTestProducer(e.bus, stored)('price:005930', aPriceUpdate('005930', 70_000));
+    const c = await client(e.wsUrl);
+    c.send({ type: 'subscribe', topic: 'price:005930' });
+    c.send({ type: 'unsubscribe', topic: 'price:005930' });
+    c.send({ type: 'subscribe', topic: 'price:005930' });
+    await c.next(() => c.frames.filter((f) => f.type === 'subscribed').length === 2);
+    releaseRead();
+    await c.next(ofType('price_update'));
+    // Prove nothing else is coming: a ping answered after the reads settled.
+    c.send({ type: 'ping' });
+    await c.next(ofType('pong'));
+    expect(c.frames.map((f) => f.type)).toEqual(['connected', 'subscribed', 'unsubscribed', 'subscribed', 'price_update', 'pong']);
   });
 });
 

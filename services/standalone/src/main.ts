@@ -1,6 +1,7 @@
 // The embedded default: every service in one process on in-memory ports, so `npm start` works on
 // a fresh machine with no server installed. Producers (price-ingest, signal-engine) join here as
 // they are built; NATS_URL / REDIS_URL switch the same edge to the real servers.
+import { randomUUID } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import {
   connectNats,
@@ -8,11 +9,12 @@ import {
   createMemoryBus,
   createMemoryLastValueStore,
   createNatsBus,
+  createLegacyForwarder,
   createRedisLastValueStore,
   type Bus,
   type LastValueStore,
 } from '@repo/bus';
-import { createEdge, parseEdgeConfig } from '@repo/edge';
+import { createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
 import { parseEnvOrExit } from '@repo/config';
 import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
 import { parseStandaloneConfig } from './config.js';
@@ -31,7 +33,9 @@ if (config.natsUrl === '') {
 }
 lifecycle.add('bus', () => bus.drain());
 
+const instanceId = `standalone-${process.pid}-${randomUUID().slice(0, 8)}`;
 let lastValues: LastValueStore;
+let legacyRelay: EdgeDeps['legacyRelay'];
 if (config.redisUrl === '') {
   lastValues = createMemoryLastValueStore();
 } else {
@@ -39,10 +43,38 @@ if (config.redisUrl === '') {
   lifecycle.add('redis', async () => {
     await redis.quit();
   });
-  lastValues = createRedisLastValueStore(redis);
+  const redisSubscriber = connectRedis(config.redisUrl, { logger, name: 'standalone-relay' });
+  lifecycle.add('redis-subscriber', async () => {
+    await redisSubscriber.quit();
+  });
+  const prefix = edgeConfig.redisKeyPrefix;
+  const store = createRedisLastValueStore(redis, { keyPrefix: prefix });
+  lastValues = store;
+  if (edgeConfig.legacyRelay) {
+    legacyRelay = (onResult) =>
+      createLegacyForwarder({
+        redis,
+        redisSubscriber,
+        bus,
+        lastValues: store,
+        owner: instanceId,
+        channelPrefix: `${prefix}ws:broadcast:`,
+        leaseKey: `${prefix}relay:leader`,
+        onResult,
+        logger,
+      });
+  }
 }
 
-const edge = createEdge({ config: edgeConfig, logger, registry: createRegistry({ service: 'standalone' }), bus, lastValues });
+const edge = createEdge({
+  config: edgeConfig,
+  logger,
+  registry: createRegistry({ service: 'standalone' }),
+  instanceId,
+  bus,
+  lastValues,
+  ...(legacyRelay !== undefined ? { legacyRelay } : {}),
+});
 lifecycle.add('edge', () => edge.stop());
 lifecycle.add('edge-drain', () => edge.drain());
 await edge.start();

@@ -1,0 +1,136 @@
+import type { Redis } from 'ioredis';
+import { encodeEnvelope, makeEnvelope, topicToSubject, decodeEnvelope } from '@repo/protocol';
+import type { Bus } from './bus.js';
+import type { LastValueStore } from './last-values.js';
+import { createLeaderLease } from './leader-lease.js';
+import { silentLogger, type BusLogger } from './logger.js';
+import { subscribeLegacyRelay, type LegacyRelay, type LegacyRelayInvalidReason, type LegacyRelayPayload } from './redis-relay.js';
+
+/** What happened to one legacy message; a closed set, fit for a metric label. */
+export type LegacyForwardResult = 'forwarded' | 'error' | LegacyRelayInvalidReason;
+
+/**
+ * Forwards the legacy Redis channels `ws:broadcast:<topic>` into the bus, as a producer would:
+ * per-topic `seq` continuing after the stored last value, `lv:<topic>` written first, then one
+ * publish. Only the holder of a Redis leader lease forwards, so each message enters the bus once
+ * however many processes run this, and every client of every edge gets it exactly once.
+ */
+export interface LegacyForwarder {
+  start(): void;
+  stop(): Promise<void>;
+  isForwarding(): boolean;
+}
+
+export interface LegacyForwarderOptions {
+  /** For the lease. */
+  readonly redis: Redis;
+  /** A connection dedicated to the pattern subscription. */
+  readonly redisSubscriber: Redis;
+  readonly bus: Bus;
+  readonly lastValues: LastValueStore;
+  /** This process in leases and envelopes. */
+  readonly owner: string;
+  /** @default 'ws:broadcast:' */
+  readonly channelPrefix?: string;
+  /** @default 'relay:leader' */
+  readonly leaseKey?: string;
+  /** @default 10_000 */
+  readonly leaseTtlMs?: number;
+  readonly onResult?: (result: LegacyForwardResult) => void;
+  readonly logger?: BusLogger;
+}
+
+export function createLegacyForwarder(opts: LegacyForwarderOptions): LegacyForwarder {
+  const logger = opts.logger ?? silentLogger;
+  const src = `relay:${opts.owner}`;
+  // Next seq per topic (bounded by the valid topics that legacy publishers use) and a promise
+  // chain per topic, so messages of one topic enter the bus in arrival order.
+  const seqs = new Map<string, number>();
+  const chains = new Map<string, Promise<void>>();
+  let relay: LegacyRelay | undefined;
+  // Lease changes apply one after another, so a quick lose/win never runs two subscriptions.
+  let transition: Promise<void> = Promise.resolve();
+
+  const nextSeq = async (topic: string): Promise<number> => {
+    let seq = seqs.get(topic);
+    if (seq === undefined) {
+      const stored = await opts.lastValues.get(topic);
+      seq = 0;
+      if (stored !== null) {
+        try {
+          seq = decodeEnvelope(stored).seq;
+        } catch {
+          // A corrupt stored value does not stop the relay; start the sequence over.
+        }
+      }
+    }
+    seq += 1;
+    seqs.set(topic, seq);
+    return seq;
+  };
+
+  const forward = async (topic: string, payload: LegacyRelayPayload): Promise<void> => {
+    try {
+      const envelope = makeEnvelope(topic, await nextSeq(topic), src, payload);
+      await opts.lastValues.set(topic, JSON.stringify(envelope));
+      opts.bus.publish(topicToSubject(topic), encodeEnvelope(envelope));
+      opts.onResult?.('forwarded');
+    } catch (err) {
+      opts.onResult?.('error');
+      logger.warn({ err, topic }, 'legacy message not forwarded');
+    }
+  };
+
+  const onMessage = (topic: string, payload: LegacyRelayPayload): void => {
+    const chain = (chains.get(topic) ?? Promise.resolve()).then(() => forward(topic, payload));
+    chains.set(topic, chain);
+    void chain.then(() => {
+      if (chains.get(topic) === chain) chains.delete(topic);
+    });
+  };
+
+  const begin = async (): Promise<void> => {
+    if (relay !== undefined) return;
+    try {
+      relay = await subscribeLegacyRelay(opts.redisSubscriber, onMessage, {
+        logger,
+        ...(opts.channelPrefix !== undefined ? { channelPrefix: opts.channelPrefix } : {}),
+        onInvalid: (reason) => opts.onResult?.(reason),
+      });
+    } catch (err) {
+      logger.warn({ err }, 'legacy relay subscription failed; retried on the next lease change');
+    }
+  };
+
+  const end = async (): Promise<void> => {
+    const current = relay;
+    relay = undefined;
+    await current?.close();
+    // Another process may forward meanwhile: re-read the stored seq when this one leads again.
+    seqs.clear();
+  };
+
+  const apply = (step: () => Promise<void>): Promise<void> => {
+    transition = transition.then(step);
+    return transition;
+  };
+
+  const lease = createLeaderLease({
+    redis: opts.redis,
+    key: opts.leaseKey ?? 'relay:leader',
+    owner: opts.owner,
+    ttlMs: opts.leaseTtlMs ?? 10_000,
+    logger,
+    onChange: (leader) => void apply(leader ? begin : end),
+  });
+
+  return {
+    start: () => lease.start(),
+    async stop() {
+      await lease.stop();
+      await apply(end);
+      await Promise.all(chains.values());
+    },
+    isForwarding: () => lease.isLeader(),
+  };
+}
