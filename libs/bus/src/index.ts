@@ -26,3 +26,5 @@ export { createLeaderLease } from './leader-lease.js';
 export type { LeaderLease, LeaderLeaseOptions } from './leader-lease.js';
 export { createLegacyForwarder } from './legacy-forwarder.js';
 export type { LegacyForwardResult, LegacyForwarder, LegacyForwarderOptions } from './legacy-forwarder.js';
+export { createTopicPublisher } from './topic-publisher.js';
+export type { TopicPublisher, TopicPublisherDeps } from './topic-publisher.js';

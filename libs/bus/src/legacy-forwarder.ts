@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
-import { encodeEnvelope, makeEnvelope, topicToSubject, decodeEnvelope } from '@repo/protocol';
 import type { Bus } from './bus.js';
 import type { LastValueStore } from './last-values.js';
 import { createLeaderLease } from './leader-lease.js';
+import { createTopicPublisher } from './topic-publisher.js';
 import { silentLogger, type BusLogger } from './logger.js';
 import { subscribeLegacyRelay, type LegacyRelay, type LegacyRelayInvalidReason, type LegacyRelayPayload } from './redis-relay.js';
 
@@ -43,50 +43,23 @@ export interface LegacyForwarderOptions {
 export function createLegacyForwarder(opts: LegacyForwarderOptions): LegacyForwarder {
   const logger = opts.logger ?? silentLogger;
   const src = `relay:${opts.owner}`;
-  // Next seq per topic (bounded by the valid topics that legacy publishers use) and a promise
-  // chain per topic, so messages of one topic enter the bus in arrival order.
-  const seqs = new Map<string, number>();
-  const chains = new Map<string, Promise<void>>();
+  // One producer of the forwarded topics; it continues each topic's seq after the stored value.
+  const publisher = createTopicPublisher({ bus: opts.bus, lastValues: opts.lastValues, src });
   let relay: LegacyRelay | undefined;
   // Lease changes apply one after another, so a quick lose/win never runs two subscriptions.
   let transition: Promise<void> = Promise.resolve();
-
-  const nextSeq = async (topic: string): Promise<number> => {
-    let seq = seqs.get(topic);
-    if (seq === undefined) {
-      const stored = await opts.lastValues.get(topic);
-      seq = 0;
-      if (stored !== null) {
-        try {
-          seq = decodeEnvelope(stored).seq;
-        } catch {
-          // A corrupt stored value does not stop the relay; start the sequence over.
-        }
-      }
-    }
-    seq += 1;
-    seqs.set(topic, seq);
-    return seq;
-  };
-
-  const forward = async (topic: string, payload: LegacyRelayPayload): Promise<void> => {
-    try {
-      const envelope = makeEnvelope(topic, await nextSeq(topic), src, payload);
-      await opts.lastValues.set(topic, JSON.stringify(envelope));
-      opts.bus.publish(topicToSubject(topic), encodeEnvelope(envelope));
-      opts.onResult?.('forwarded');
-    } catch (err) {
-      opts.onResult?.('error');
-      logger.warn({ err, topic }, 'legacy message not forwarded');
-    }
-  };
+  const inFlight = new Set<Promise<unknown>>();
 
   const onMessage = (topic: string, payload: LegacyRelayPayload): void => {
-    const chain = (chains.get(topic) ?? Promise.resolve()).then(() => forward(topic, payload));
-    chains.set(topic, chain);
-    void chain.then(() => {
-      if (chains.get(topic) === chain) chains.delete(topic);
-    });
+    const sent = publisher.publish(topic, payload).then(
+      () => opts.onResult?.('forwarded'),
+      (err: unknown) => {
+        opts.onResult?.('error');
+        logger.warn({ err, topic }, 'legacy message not forwarded');
+      },
+    );
+    inFlight.add(sent);
+    void sent.finally(() => inFlight.delete(sent));
   };
 
   const begin = async (): Promise<void> => {
@@ -107,7 +80,7 @@ export function createLegacyForwarder(opts: LegacyForwarderOptions): LegacyForwa
     relay = undefined;
     await current?.close();
     // Another process may forward meanwhile: re-read the stored seq when this one leads again.
-    seqs.clear();
+    publisher.reset();
   };
 
   const apply = (step: () => Promise<void>): Promise<void> => {
@@ -129,7 +102,7 @@ export function createLegacyForwarder(opts: LegacyForwarderOptions): LegacyForwa
     async stop() {
       await lease.stop();
       await apply(end);
-      await Promise.all(chains.values());
+      await Promise.all(inFlight);
     },
     isForwarding: () => lease.isLeader(),
   };

@@ -1,8 +1,8 @@
 import { afterEach } from 'vitest';
 import { connectClient, type ConnectOptions, type Frame, type TestClient } from '../../../test/fixtures/ws-client.js';
-import { createMemoryBus, createMemoryLastValueStore, type Bus, type LastValueStore } from '@repo/bus';
+import { createMemoryBus, createMemoryLastValueStore, createTopicPublisher, type Bus, type LastValueStore } from '@repo/bus';
 import { createRegistry, silentLogger } from '@repo/observability';
-import { encodeEnvelope, makeEnvelope, topicToSubject, type FanoutPayload } from '@repo/protocol';
+import { decodeEnvelope, type FanoutPayload } from '@repo/protocol';
 import type { Registry } from 'prom-client';
 import { createEdge, type Edge, type EdgeDeps, type EdgeOptions } from '../src/app.js';
 import { parseEdgeConfig } from '../src/config.js';
@@ -52,16 +52,13 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
   };
 }
 
-/** A producer stand-in: per-topic seq, last value written first, then published (as producers do). */
+/** A producer stand-in: the shared topic publisher; resolves with the seq it published. */
 export function createTestProducer(bus: Bus, lastValues: LastValueStore, src = 'test-producer') {
-  const seqs = new Map<string, number>();
+  const publisher = createTopicPublisher({ bus, lastValues, src });
   return async (topic: string, data: FanoutPayload): Promise<number> => {
-    const seq = (seqs.get(topic) ?? 0) + 1;
-    seqs.set(topic, seq);
-    const envelope = makeEnvelope(topic, seq, src, data);
-    await lastValues.set(topic, JSON.stringify(envelope));
-    bus.publish(topicToSubject(topic), encodeEnvelope(envelope));
-    return seq;
+    await publisher.publish(topic, data);
+    const stored = await lastValues.get(topic);
+    return stored === null ? 0 : decodeEnvelope(stored).seq;
   };
 }
 
