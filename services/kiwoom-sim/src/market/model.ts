@@ -5,6 +5,8 @@
  * simulated clock: the same seed and instant give the same values.
  */
 
+import type { SessionPhase } from '@repo/market';
+
 export type MarketName = 'KOSPI' | 'KOSDAQ';
 /** ETF/ETN use their own tick table; preferred shares and ETFs are excluded by signal filters. */
 export type InstrumentKind = 'stock' | 'preferred' | 'etf' | 'etn';
@@ -20,13 +22,12 @@ export interface Instrument {
   readonly sector: string;
 }
 
-/** KRX session phases in KST (kiwoom-rest.md §7.1). */
-export type SessionPhase =
-  | 'closed' // weekend, holiday, night
-  | 'pre_open_auction' // 08:30–09:00 call auction (expected price shown)
-  | 'continuous' // 09:00–15:20
-  | 'closing_auction' // 15:20–15:30 (expected price shown)
-  | 'after_hours'; // 15:30–18:00 (close fixed, no continuous trading)
+/**
+ * KRX session phases in KST (kiwoom-rest.md §7.1): `closed` (weekend, holiday, night),
+ * `pre_open_auction` (08:30–09:00), `continuous` (09:00–15:20), `closing_auction` (15:20–15:30),
+ * `after_hours` (15:30–18:00). The one definition lives in `@repo/market`.
+ */
+export type { SessionPhase };
 
 export interface LiveQuote {
   readonly ticker: string;
@@ -101,7 +102,8 @@ export interface IndexQuote {
 /** The scenarios the signal engine should find on the simulated today (signals.md). */
 export interface PlantedScenario {
   readonly ticker: string;
-  readonly kind: 'vcp_setup' | 'vcp_breakout' | 'closing_bet';
+  /** `upper_limit`/`lower_limit`: a stock at its daily limit all day (sign codes 1 and 4). */
+  readonly kind: 'vcp_setup' | 'vcp_breakout' | 'closing_bet' | 'upper_limit' | 'lower_limit';
 }
 
 export interface SimMarket {
