@@ -1,28 +1,38 @@
-// The embedded default: every service in one process on in-memory ports, so `npm start` works on
-// a fresh machine with no server installed. Producers (price-ingest, signal-engine) join here as
-// they are built; NATS_URL / REDIS_URL switch the same edge to the real servers.
+// The embedded default: every service in one process, so `npm ci && npm start` works on a fresh
+// machine with no server installed. The Kiwoom simulator on loopback, PGlite with backfilled
+// history, the in-process bus and last values, price-ingest and the edge. NATS_URL, REDIS_URL and
+// DATABASE_URL switch the same services to the real servers.
 import { randomUUID } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import {
   connectNats,
   connectRedis,
+  createLegacyForwarder,
   createMemoryBus,
   createMemoryLastValueStore,
   createNatsBus,
-  createLegacyForwarder,
   createRedisLastValueStore,
   type Bus,
   type LastValueStore,
 } from '@repo/bus';
-import { createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
 import { parseEnvOrExit } from '@repo/config';
+import { countDailyPrices, migrate, openDb } from '@repo/db';
+import { createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
+import { createKiwoomClient } from '@repo/kiwoom';
+import { DEFAULT_APP_KEY, DEFAULT_SECRET_KEY, createKiwoomSim, parseKiwoomSimConfig } from '@repo/kiwoom-sim';
+import { kstDate } from '@repo/market';
 import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
+import { backfillDailyPrices, createPriceIngest, parseIngestConfig } from '@repo/price-ingest';
 import { parseStandaloneConfig } from './config.js';
 
 const edgeConfig = parseEnvOrExit(parseEdgeConfig);
+const ingestConfig = parseEnvOrExit(parseIngestConfig);
 const config = parseEnvOrExit(parseStandaloneConfig);
 const logger = createLogger({ name: 'standalone', level: config.logLevel });
 const lifecycle = createLifecycle({ logger, deadlineMs: edgeConfig.shutdownDeadlineMs });
+const registry = createRegistry({ service: 'standalone' });
+const instanceId = `standalone-${process.pid}-${randomUUID().slice(0, 8)}`;
+const bootStarted = performance.now();
 
 let bus: Bus;
 if (config.natsUrl === '') {
@@ -33,7 +43,6 @@ if (config.natsUrl === '') {
 }
 lifecycle.add('bus', () => bus.drain());
 
-const instanceId = `standalone-${process.pid}-${randomUUID().slice(0, 8)}`;
 let lastValues: LastValueStore;
 let legacyRelay: EdgeDeps['legacyRelay'];
 if (config.redisUrl === '') {
@@ -66,18 +75,50 @@ if (config.redisUrl === '') {
   }
 }
 
+// The Kiwoom simulator on a loopback port of its own, without rate limits (it is ours alone).
+const sim = createKiwoomSim({
+  config: parseKiwoomSimConfig({
+    KIWOOM_SIM_PORT: '0',
+    KIWOOM_SIM_HOST: '127.0.0.1',
+    KIWOOM_SIM_CLOCK: config.simClock,
+    KIWOOM_SIM_SEED: config.simSeed,
+    KIWOOM_SIM_RATE_LIMITS: '*:0',
+  }),
+  logger,
+});
+await sim.start();
+lifecycle.add('kiwoom-sim', () => sim.stop());
+const marketClock = (): Date => sim.clock.now();
+
+if (config.fresh && config.databaseUrl === '') rmSync(config.dataDir, { recursive: true, force: true });
+const db = await openDb({ url: config.databaseUrl === '' ? `pglite:${config.dataDir}` : config.databaseUrl });
+lifecycle.add('db', () => db.close());
+await migrate(db);
+
+const kiwoom = createKiwoomClient({
+  baseUrl: sim.url,
+  appKey: DEFAULT_APP_KEY,
+  secretKey: DEFAULT_SECRET_KEY,
+  logger: logger.child({ component: 'kiwoom' }),
+  rateLimits: { default: { perSecond: 200, burst: 50 } },
+});
+lifecycle.add('kiwoom', () => kiwoom.close());
+
+const ingest = createPriceIngest({ config: ingestConfig, logger, registry, instanceId, bus, lastValues, db, kiwoom, clock: marketClock });
 const edge = createEdge({
   config: edgeConfig,
   logger,
-  registry: createRegistry({ service: 'standalone' }),
+  registry,
   instanceId,
   bus,
   lastValues,
   ...(legacyRelay !== undefined ? { legacyRelay } : {}),
 });
+lifecycle.add('price-ingest', () => ingest.stop());
 lifecycle.add('edge', () => edge.stop());
 lifecycle.add('edge-drain', () => edge.drain());
 await edge.start();
+await ingest.start();
 if (edgeConfig.portFile !== '') writeFileSync(edgeConfig.portFile, String(edge.port));
 lifecycle.onSignals(['SIGTERM', 'SIGINT']);
 
@@ -88,6 +129,33 @@ logger.info(
     pid: process.pid,
     bus: config.natsUrl === '' ? 'memory' : 'nats',
     lastValues: config.redisUrl === '' ? 'memory' : 'redis',
+    database: config.databaseUrl === '' ? `pglite:${config.dataDir}` : 'postgres',
+    kiwoomSim: sim.url,
+    marketTime: marketClock().toISOString(),
+    bootMs: Math.round(performance.now() - bootStarted),
   },
-  `standalone ready: WebSocket ws://${host}:${edge.port}/ws · status http://${host}:${edge.port}/ws/stats`,
+  `standalone ready: dashboard http://${host}:${edge.port}/ · WebSocket ws://${host}:${edge.port}/ws`,
 );
+
+// History for the database fallback (and the signals): backfilled once, in the background, with
+// progress; a warm start with a kept data directory skips it.
+if ((await countDailyPrices(db)) === 0) {
+  let lastReported = -1;
+  void backfillDailyPrices({
+    kiwoom,
+    db,
+    baseDate: kstDate(marketClock()),
+    days: config.historyDays,
+    concurrency: 4,
+    logger,
+    onProgress: ({ done, total, rows }) => {
+      const pct = Math.floor((done / total) * 10) * 10;
+      if (pct === lastReported) return;
+      lastReported = pct;
+      logger.info({ done, total, rows }, `backfilling history: ${pct} %`);
+    },
+  }).then(
+    (result) => logger.info({ tickers: result.tickers, rows: result.rows, failed: result.failed.length }, 'history backfilled'),
+    (err: unknown) => logger.error({ err }, 'history backfill failed; the database fallback has no history'),
+  );
+}
