@@ -40,6 +40,7 @@ export default tseslint.config(
     // Composition roots, scripts, benchmarks and tests may read the environment and exit.
     files: [
       'services/*/src/main.ts',
+      'services/*/src/*-main.ts',
       'scripts/**',
       'bench/**',
       '**/test/**',
