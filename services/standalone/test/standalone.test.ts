@@ -16,7 +16,14 @@ describe('standalone (npm start)', () => {
     // PATH holds only an empty directory: nothing like nats-server or redis-server can be found.
     const child = spawn(process.execPath, ['--conditions=@repo/source', '--import', 'tsx', 'services/standalone/src/main.ts'], {
       cwd: root,
-      env: { PATH: dir, PORT: '0', EDGE_PORT_FILE: portFile, EDGE_DRAIN_MS: '200' },
+      env: {
+        PATH: dir,
+        PORT: '0',
+        EDGE_PORT_FILE: portFile,
+        EDGE_DRAIN_MS: '200',
+        STANDALONE_DATA_DIR: join(dir, 'pglite'),
+        STANDALONE_HISTORY_DAYS: '5',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     onTestFinished(() => {
@@ -36,7 +43,7 @@ describe('standalone (npm start)', () => {
           return undefined;
         }
       },
-      { timeoutMs: 15_000 },
+      { timeoutMs: 30_000 },
     );
     expect(output).toContain(`ws://127.0.0.1:${port}/ws`);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
@@ -44,11 +51,14 @@ describe('standalone (npm start)', () => {
     const c = await connectClient(`ws://127.0.0.1:${port}/ws?subscribe=price:005930`);
     await c.next((f: Frame) => f.type === 'connected');
     expect(c.frames[0]).toEqual({ type: 'subscribed', topic: 'price:005930', message: 'Subscribed to price:005930' });
+    // A live quote from the embedded simulator through price-ingest and the in-process bus.
+    const quote = await c.next((f: Frame) => f.type === 'price_update', { timeoutMs: 10_000 });
+    expect(quote).toMatchObject({ ticker: '005930', source: 'kiwoom_rest' });
 
     const exited = once(child, 'exit');
     child.kill('SIGINT');
     await expect(c.closed).resolves.toMatchObject({ code: 1012 });
     const [code] = (await exited) as [number | null];
     expect(code).toBe(0);
-  });
+  }, 60_000);
 });
