@@ -14,8 +14,8 @@ export default defineConfig({
     coverage: {
       provider: 'v8',
       include: ['libs/*/src/**/*.ts', 'services/*/src/**/*.ts'],
-      // main.ts is the composition root (env, signals, process.exit); its tests run it as a child process.
-      exclude: ['**/*.test.ts', '**/src/main.ts', '**/*.d.ts'],
+      // main.ts and *-main.ts are composition roots (env, signals, process.exit); tests run them as child processes.
+      exclude: ['**/*.test.ts', '**/src/main.ts', '**/src/*-main.ts', '**/*.d.ts'],
       reporter: ['text-summary', 'json-summary', 'html'],
       reportsDirectory: 'coverage',
       thresholds: { lines: 80 },

@@ -2,11 +2,19 @@
 // `npm run config:docs > docs/config.md` regenerates it; a unit test fails when it is stale.
 import { renderConfigTable, type Schema } from '@repo/config';
 import { edgeConfigSchema } from '@repo/edge';
+import { kiwoomSimConfigSchema } from '@repo/kiwoom-sim';
+import { ingestConfigSchema } from '@repo/price-ingest';
 import { standaloneConfigSchema } from '@repo/standalone';
 
 const sections: readonly [string, string, Schema][] = [
   ['edge', 'The WebSocket fan-out node (`services/edge`, `npm run edge`).', edgeConfigSchema],
-  ['standalone', 'The embedded default (`npm start`); every edge variable above applies to it as well.', standaloneConfigSchema],
+  ['price-ingest', 'The quote poller (`npm run price-ingest`; `npm run backfill` reads the same variables).', ingestConfigSchema],
+  ['kiwoom-sim', 'The Kiwoom REST simulator (`npm run kiwoom-sim`).', kiwoomSimConfigSchema],
+  [
+    'standalone',
+    'The embedded default (`npm start`); every edge and price-ingest variable above applies to it as well (it runs its own simulator on a free loopback port).',
+    standaloneConfigSchema,
+  ],
 ];
 
 export function renderConfigDocs(): string {
