@@ -17,6 +17,16 @@ export interface PriceData {
   readonly volume: number;
   readonly bid_price: number | null;
   readonly ask_price: number | null;
+  /**
+   * Today's session so far (additions to the seed's shape; the frontend ignores them): what the
+   * signal engine builds today's bar from. Absent in a database quote's previous-day bar fields.
+   */
+  readonly open?: number | null;
+  readonly high?: number | null;
+  readonly low?: number | null;
+  /** KRW. */
+  readonly trading_value?: number | null;
+  readonly prev_close?: number | null;
 }
 
 export type QuoteSource = 'kiwoom_rest' | 'kiwoom_ws' | 'db';
