@@ -28,3 +28,5 @@ export { createLegacyForwarder } from './legacy-forwarder.js';
 export type { LegacyForwardResult, LegacyForwarder, LegacyForwarderOptions } from './legacy-forwarder.js';
 export { createTopicPublisher } from './topic-publisher.js';
 export type { TopicPublisher, TopicPublisherDeps } from './topic-publisher.js';
+export { createDemandReporter } from './demand-reporter.js';
+export type { DemandReporter, DemandReporterDeps } from './demand-reporter.js';

@@ -21,4 +21,4 @@ export { addDays, isValidDate, kstDate, kstInstant, kstIso, kstParts, weekdayOf 
 export type { KstParts } from './kst.js';
 export { lastCompletedTradingDay, phaseAt, sessionPhase, sessionTimes } from './sessions.js';
 export type { SessionPhase, SessionTimes } from './sessions.js';
-export { isValidTicker, normalizeTicker } from './tickers.js';
+export { isValidTicker, normalizeTicker, DEFAULT_WATCH_TICKERS } from './tickers.js';

@@ -18,3 +18,21 @@ export function normalizeTicker(raw: string): string | null {
   if (code.length === 7 && code.startsWith('A')) code = code.slice(1);
   return TICKER_RE.test(code) ? code : null;
 }
+
+/**
+ * The old system's 11 default tickers (large caps), polled even without a subscriber and reported
+ * by the edge's /ws/tickers as `default_tickers`.
+ */
+export const DEFAULT_WATCH_TICKERS: readonly string[] = [
+  '005930',
+  '000660',
+  '035420',
+  '005380',
+  '035720',
+  '051910',
+  '006400',
+  '068270',
+  '105560',
+  '055550',
+  '028260',
+];

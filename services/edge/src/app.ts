@@ -1,5 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import type { Bus, BusStatus, LastValueStore, LegacyForwarder, LegacyForwardResult } from '@repo/bus';
+import {
+  createDemandReporter,
+  type Bus,
+  type BusStatus,
+  type LastValueStore,
+  type LegacyForwarder,
+  type LegacyForwardResult,
+} from '@repo/bus';
 import type { Logger } from '@repo/observability';
 import {
   CLOSE_REASONS,
@@ -17,7 +24,6 @@ import {
 import type { Registry } from 'prom-client';
 import type { EdgeConfig } from './config.js';
 import { createClientState, parseSubscribeQuery, recordBadFrame, type ClientState } from './client-state.js';
-import { createDemandReporter } from './demand.js';
 import { createHeartbeat } from './heartbeat.js';
 import { createOriginPolicy } from './origin.js';
 import { createHttpRoutes } from './http-routes.js';

@@ -1,4 +1,5 @@
 import { ConfigError, bool, int, list, oneOf, parseConfig, str, url, type ConfigOf } from '@repo/config';
+import { DEFAULT_WATCH_TICKERS } from '@repo/market';
 import { isValidTicker } from '@repo/protocol';
 
 export const DEFAULT_PORT = 8080;
@@ -25,20 +26,6 @@ export const DEFAULT_ALLOWED_ORIGINS = [
   'https://ralphpark.com:5110',
   'https://stock.ralphpark.com',
   'null',
-];
-/** The seed's 11 default tickers, reported by /ws/tickers as the watch list. */
-export const DEFAULT_WATCH_TICKERS = [
-  '005930',
-  '000660',
-  '035420',
-  '005380',
-  '035720',
-  '051910',
-  '006400',
-  '068270',
-  '105560',
-  '055550',
-  '028260',
 ];
 
 /** Every knob of the edge: environment name, type, default and meaning. */

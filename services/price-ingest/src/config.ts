@@ -1,20 +1,6 @@
 import { ConfigError, bool, int, list, oneOf, parseConfig, str, url, type ConfigOf } from '@repo/config';
+import { DEFAULT_WATCH_TICKERS } from '@repo/market';
 import { isValidTicker } from '@repo/protocol';
-
-/** The seed's default tickers: polled even without a subscriber (the watch list). */
-export const DEFAULT_WATCH_TICKERS = [
-  '005930',
-  '000660',
-  '035420',
-  '005380',
-  '035720',
-  '051910',
-  '006400',
-  '068270',
-  '105560',
-  '055550',
-  '028260',
-];
 
 export const ingestConfigSchema = {
   natsUrl: url('NATS_URL', ['nats:'], 'nats://127.0.0.1:4222', 'NATS server URL.'),

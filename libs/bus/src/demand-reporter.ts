@@ -1,9 +1,11 @@
-import type { Bus } from '@repo/bus';
-import type { Logger } from '@repo/observability';
 import { DEMAND_SUBJECT, encodeDemand, type DemandMessage } from '@repo/protocol';
 
+import type { Bus } from './bus.js';
+import { silentLogger, type BusLogger } from './logger.js';
+
 /**
- * Tells the ingest leader which tickers this edge's clients want (`ctl.demand`). Changes go out
+ * Tells the ingest leader which tickers an owner (an edge's clients, the signal engine) wants
+ * (`ctl.demand`). Changes go out
  * as one delta per event-loop turn (a burst of subscribes is one message); the full set goes out
  * every `leaseIntervalMs` as a lease valid for `leaseTtlMs`, so a crashed edge is forgotten.
  */
@@ -12,6 +14,8 @@ export interface DemandReporter {
   add(ticker: string): void;
   /** A ticker lost its last local subscriber. */
   remove(ticker: string): void;
+  /** Makes the demanded set exactly `wanted` (adds and removes the difference). */
+  set(wanted: ReadonlySet<string>): void;
   start(): void;
   /** Sends a final delta removing everything, then stops its timers. */
   stop(): void;
@@ -22,7 +26,7 @@ export interface DemandReporterDeps {
   readonly owner: string;
   readonly leaseIntervalMs: number;
   readonly leaseTtlMs: number;
-  readonly logger: Logger;
+  readonly logger?: BusLogger;
   readonly now?: () => number;
 }
 
@@ -41,7 +45,7 @@ export function createDemandReporter(deps: DemandReporterDeps): DemandReporter {
       deps.bus.publish(DEMAND_SUBJECT, encodeDemand(message));
     } catch (err) {
       // Only after drain; the next lease (or the ingest's expiry) settles the state.
-      deps.logger.debug({ err }, 'demand not sent');
+      (deps.logger ?? silentLogger).debug({ err }, 'demand not sent');
     }
   };
 
@@ -74,6 +78,10 @@ export function createDemandReporter(deps: DemandReporterDeps): DemandReporter {
       if (!pendingAdd.delete(ticker)) pendingRemove.add(ticker);
       schedule();
     },
+    set(wanted) {
+      for (const ticker of [...current]) if (!wanted.has(ticker)) this.remove(ticker);
+      for (const ticker of wanted) if (!current.has(ticker)) this.add(ticker);
+    },
     start() {
       if (running) return;
       running = true;
@@ -94,3 +102,4 @@ export function createDemandReporter(deps: DemandReporterDeps): DemandReporter {
     },
   };
 }
+
