@@ -102,4 +102,3 @@ export function createDemandReporter(deps: DemandReporterDeps): DemandReporter {
     },
   };
 }
-

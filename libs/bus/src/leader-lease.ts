@@ -105,6 +105,7 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
         logger.warn({ err, key }, 'leader lease release failed; it expires by itself');
       }
     },
-    isLeader: () => leader,
+    // Also time-based: a process that was paused past its lease must not act on a stale flag.
+    isLeader: () => leader && now() - lastRenewedMs <= ttlMs - renewEveryMs,
   };
 }

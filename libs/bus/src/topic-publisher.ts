@@ -81,7 +81,12 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
       topics.delete(topic);
     },
     reset() {
-      for (const state of topics.values()) state.seq = -1;
+      // Another producer may have published meanwhile: re-read its seq, and never skip the next
+      // message as "unchanged" against a value that is no longer the stored one.
+      for (const state of topics.values()) {
+        state.seq = -1;
+        state.changeKey = undefined;
+      }
     },
   };
 }

@@ -137,7 +137,7 @@ export function createPriceIngest(deps: PriceIngestDeps): PriceIngest {
       poller.start();
       syncTimer = setInterval(maybeSyncToday, DAILY_SYNC_CHECK_MS);
       syncTimer.unref();
-      log.info({ watch: config.watchTickers.length, pollIntervalMs: config.pollIntervalMs }, 'price-ingest started');
+      log.info({ watch: config.watchTickers.length, pollIntervalMs: config.pollIntervalMs }, 'poller started');
     },
     async stop() {
       clearInterval(syncTimer);

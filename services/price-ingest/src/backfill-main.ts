@@ -4,14 +4,21 @@ import { parseArgs } from 'node:util';
 import { parseEnvOrExit } from '@repo/config';
 import { migrate, openDb } from '@repo/db';
 import { createKiwoomClient } from '@repo/kiwoom';
-import { kstDate, normalizeTicker } from '@repo/market';
+import { lastCompletedTradingDay, normalizeTicker } from '@repo/market';
 import { createLogger } from '@repo/observability';
 import { backfillDailyPrices } from './backfill.js';
 import { parseIngestConfig } from './config.js';
 
-const { values } = parseArgs({
-  options: { days: { type: 'string', default: '300' }, tickers: { type: 'string' }, date: { type: 'string' } },
-});
+const USAGE = 'usage: backfill [--days N ≥ 1] [--tickers 005930,000660] [--date YYYYMMDD (default: the last completed trading day)]\n';
+let values: { days: string; tickers?: string | undefined; date?: string | undefined };
+try {
+  ({ values } = parseArgs({
+    options: { days: { type: 'string', default: '300' }, tickers: { type: 'string' }, date: { type: 'string' } },
+  }));
+} catch (err) {
+  process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+  process.exit(2);
+}
 const days = Number(values.days);
 const tickers = values.tickers?.split(',').map((t) => normalizeTicker(t));
 if (
@@ -20,7 +27,7 @@ if (
   tickers?.some((t) => t === null) === true ||
   (values.date !== undefined && !/^\d{8}$/.test(values.date))
 ) {
-  process.stderr.write('usage: backfill [--days N ≥ 1] [--tickers 005930,000660] [--date YYYYMMDD]\n');
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 const config = parseEnvOrExit(parseIngestConfig);
@@ -37,7 +44,8 @@ const started = Date.now();
 const result = await backfillDailyPrices({
   kiwoom,
   db,
-  baseDate: values.date ?? kstDate(new Date()),
+  // A finished day by default: today's bar is stored by the end-of-day sync once the day is done.
+  baseDate: values.date ?? lastCompletedTradingDay(new Date()),
   days,
   ...(tickers !== undefined ? { tickers: tickers.filter((t): t is string => t !== null) } : {}),
   logger,
