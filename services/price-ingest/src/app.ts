@@ -93,7 +93,8 @@ export function createPriceIngest(deps: PriceIngestDeps): PriceIngest {
     metrics,
     logger: log,
     clock,
-    isLeader: () => leader,
+    // The lease's own answer is time-based (a paused process stops at once); the flag follows it.
+    isLeader: () => leader && (leadership?.isLeader() ?? true),
     pollIntervalMs: config.pollIntervalMs,
     offHoursIntervalMs: config.offHoursIntervalMs,
   });
