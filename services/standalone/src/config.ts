@@ -14,9 +14,9 @@ export const standaloneConfigSchema = {
   historyDays: int('STANDALONE_HISTORY_DAYS', 300, 'Trading days of history backfilled from the simulator on a fresh start.', { min: 1 }),
   simClock: oneOf(
     'STANDALONE_CLOCK',
-    ['session', 'wall'] as const,
-    'session',
-    'session: the simulated market trades whatever the hour (starts inside a KRX session); wall: the real KRX clock.',
+    ['closing', 'session', 'wall'] as const,
+    'closing',
+    'closing: the simulated market starts at 15:00 KST of the latest trading day and runs in real time (the closing-bet window, the closing auction and the final sets within 30 minutes); session: starts at 10:00; wall: the real KRX clock.',
   ),
   simSeed: str('STANDALONE_SIM_SEED', '20261125', 'Seed of the simulated market.'),
   logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info', 'pino log level.'),

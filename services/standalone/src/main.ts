@@ -20,13 +20,18 @@ import { countDailyPrices, migrate, openDb } from '@repo/db';
 import { createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
 import { createKiwoomClient } from '@repo/kiwoom';
 import { DEFAULT_APP_KEY, DEFAULT_SECRET_KEY, createKiwoomSim, parseKiwoomSimConfig } from '@repo/kiwoom-sim';
-import { kstDate } from '@repo/market';
+import { isTradingDay, kstDate, kstInstant, previousTradingDay } from '@repo/market';
 import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
 import { backfillDailyPrices, createPriceIngest, parseIngestConfig } from '@repo/price-ingest';
+import { createSignalEngine, parseSignalEngineConfig } from '@repo/signal-engine';
 import { parseStandaloneConfig } from './config.js';
+
+/** 15:00 KST: 20 minutes of continuous trading, then the closing auction and the day's final sets. */
+const CLOSING_DEMO_START_SECOND = 15 * 3600;
 
 const edgeConfig = parseEnvOrExit(parseEdgeConfig);
 const ingestConfig = parseEnvOrExit(parseIngestConfig);
+const signalsConfig = parseEnvOrExit(parseSignalEngineConfig);
 const config = parseEnvOrExit(parseStandaloneConfig);
 const logger = createLogger({ name: 'standalone', level: config.logLevel });
 const lifecycle = createLifecycle({ logger, deadlineMs: edgeConfig.shutdownDeadlineMs });
@@ -80,7 +85,8 @@ const sim = createKiwoomSim({
   config: parseKiwoomSimConfig({
     KIWOOM_SIM_PORT: '0',
     KIWOOM_SIM_HOST: '127.0.0.1',
-    KIWOOM_SIM_CLOCK: config.simClock,
+    KIWOOM_SIM_CLOCK:
+      config.simClock === 'closing' ? latestTradingDayAt(new Date(), CLOSING_DEMO_START_SECOND).toISOString() : config.simClock,
     KIWOOM_SIM_SEED: config.simSeed,
     KIWOOM_SIM_RATE_LIMITS: '*:0',
   }),
@@ -105,6 +111,7 @@ const kiwoom = createKiwoomClient({
 lifecycle.add('kiwoom', () => kiwoom.close());
 
 const ingest = createPriceIngest({ config: ingestConfig, logger, registry, instanceId, bus, lastValues, db, kiwoom, clock: marketClock });
+const engine = createSignalEngine({ config: signalsConfig, logger, registry, instanceId, bus, lastValues, db, clock: marketClock });
 const edge = createEdge({
   config: edgeConfig,
   logger,
@@ -115,10 +122,12 @@ const edge = createEdge({
   ...(legacyRelay !== undefined ? { legacyRelay } : {}),
 });
 lifecycle.add('price-ingest', () => ingest.stop());
+lifecycle.add('signal-engine', () => engine.stop());
 lifecycle.add('edge', () => edge.stop());
 lifecycle.add('edge-drain', () => edge.drain());
 await edge.start();
 await ingest.start();
+await engine.start();
 if (edgeConfig.portFile !== '') writeFileSync(edgeConfig.portFile, String(edge.port));
 lifecycle.onSignals(['SIGTERM', 'SIGINT']);
 
@@ -155,7 +164,19 @@ if ((await countDailyPrices(db)) === 0) {
       logger.info({ done, total, rows }, `backfilling history: ${pct} %`);
     },
   }).then(
-    (result) => logger.info({ tickers: result.tickers, rows: result.rows, failed: result.failed.length }, 'history backfilled'),
+    (result) => {
+      logger.info({ tickers: result.tickers, rows: result.rows, failed: result.failed.length }, 'history backfilled');
+      // The start-up sets were computed on an empty database: compute them again now.
+      void engine.run('vcp');
+      void engine.run('closing_bet');
+    },
     (err: unknown) => logger.error({ err }, 'history backfill failed; the database fallback has no history'),
   );
+}
+
+/** That second of the latest trading day on which it has already passed. */
+function latestTradingDayAt(now: Date, secondOfDay: number): Date {
+  let day = kstDate(now);
+  if (!isTradingDay(day) || kstInstant(day, secondOfDay) > now) day = previousTradingDay(day);
+  return kstInstant(day, secondOfDay);
 }
