@@ -4,15 +4,17 @@ import { renderConfigTable, type Schema } from '@repo/config';
 import { edgeConfigSchema } from '@repo/edge';
 import { kiwoomSimConfigSchema } from '@repo/kiwoom-sim';
 import { ingestConfigSchema } from '@repo/price-ingest';
+import { signalEngineConfigSchema } from '@repo/signal-engine';
 import { standaloneConfigSchema } from '@repo/standalone';
 
 const sections: readonly [string, string, Schema][] = [
   ['edge', 'The WebSocket fan-out node (`services/edge`, `npm run edge`).', edgeConfigSchema],
   ['price-ingest', 'The quote poller (`npm run price-ingest`; `npm run backfill` reads the same variables).', ingestConfigSchema],
+  ['signal-engine', 'VCP, closing-bet V2 and the market gate (`npm run signal-engine`).', signalEngineConfigSchema],
   ['kiwoom-sim', 'The Kiwoom REST simulator (`npm run kiwoom-sim`).', kiwoomSimConfigSchema],
   [
     'standalone',
-    'The embedded default (`npm start`); every edge and price-ingest variable above applies to it as well (it runs its own simulator on a free loopback port).',
+    'The embedded default (`npm start`); every edge, price-ingest and signal-engine variable above applies to it as well (it runs its own simulator on a free loopback port).',
     standaloneConfigSchema,
   ],
 ];
