@@ -16,6 +16,7 @@ import {
   type LastValueStore,
 } from '@repo/bus';
 import { parseEnvOrExit } from '@repo/config';
+import { buildDashboard } from '@repo/dashboard';
 import { countDailyPrices, migrate, openDb } from '@repo/db';
 import { createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
 import { createKiwoomClient } from '@repo/kiwoom';
@@ -112,6 +113,8 @@ lifecycle.add('kiwoom', () => kiwoom.close());
 
 const ingest = createPriceIngest({ config: ingestConfig, logger, registry, instanceId, bus, lastValues, db, kiwoom, clock: marketClock });
 const engine = createSignalEngine({ config: signalsConfig, logger, registry, instanceId, bus, lastValues, db, clock: marketClock });
+// The dashboard is bundled in memory (esbuild, ~100 ms) and served by the edge at /.
+const dashboard = await buildDashboard();
 const edge = createEdge({
   config: edgeConfig,
   logger,
@@ -119,6 +122,7 @@ const edge = createEdge({
   instanceId,
   bus,
   lastValues,
+  staticAssets: dashboard,
   ...(legacyRelay !== undefined ? { legacyRelay } : {}),
 });
 lifecycle.add('price-ingest', () => ingest.stop());
@@ -128,7 +132,6 @@ lifecycle.add('edge-drain', () => edge.drain());
 await edge.start();
 await ingest.start();
 await engine.start();
-if (edgeConfig.portFile !== '') writeFileSync(edgeConfig.portFile, String(edge.port));
 lifecycle.onSignals(['SIGTERM', 'SIGINT']);
 
 const host = edgeConfig.host === '0.0.0.0' ? '127.0.0.1' : edgeConfig.host;
@@ -145,6 +148,8 @@ logger.info(
   },
   `standalone ready: dashboard http://${host}:${edge.port}/ · WebSocket ws://${host}:${edge.port}/ws`,
 );
+// Last, so whoever waits for the port file also finds the ready line.
+if (edgeConfig.portFile !== '') writeFileSync(edgeConfig.portFile, String(edge.port));
 
 // History for the database fallback (and the signals): backfilled once, in the background, with
 // progress; a warm start with a kept data directory skips it.
