@@ -16,7 +16,6 @@ import {
   type LastValueStore,
 } from '@repo/bus';
 import { parseEnvOrExit } from '@repo/config';
-import { buildDashboard } from '@repo/dashboard';
 import { countDailyPrices, migrate, openDb } from '@repo/db';
 import { createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
 import { createKiwoomClient } from '@repo/kiwoom';
@@ -113,8 +112,6 @@ lifecycle.add('kiwoom', () => kiwoom.close());
 
 const ingest = createPriceIngest({ config: ingestConfig, logger, registry, instanceId, bus, lastValues, db, kiwoom, clock: marketClock });
 const engine = createSignalEngine({ config: signalsConfig, logger, registry, instanceId, bus, lastValues, db, clock: marketClock });
-// The dashboard is bundled in memory (esbuild, ~100 ms) and served by the edge at /.
-const dashboard = await buildDashboard();
 const edge = createEdge({
   config: edgeConfig,
   logger,
@@ -122,7 +119,6 @@ const edge = createEdge({
   instanceId,
   bus,
   lastValues,
-  staticAssets: dashboard,
   ...(legacyRelay !== undefined ? { legacyRelay } : {}),
 });
 lifecycle.add('price-ingest', () => ingest.stop());
