@@ -45,7 +45,8 @@ describe('standalone (npm start)', () => {
       },
       { timeoutMs: 30_000 },
     );
-    expect(output).toContain(`ws://127.0.0.1:${port}/ws`);
+    // The ready line travels through a pipe: it may arrive a moment after the port file.
+    await waitFor('the ready line with the URLs', () => output.includes(`ws://127.0.0.1:${port}/ws`));
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
 
     const c = await connectClient(`ws://127.0.0.1:${port}/ws?subscribe=price:005930`);
