@@ -12,7 +12,7 @@ export default tseslint.config(
   {
     languageOptions: {
       globals: globals.node,
-      parserOptions: { project: ['./tsconfig.check.json'], tsconfigRootDir: import.meta.dirname },
+      parserOptions: { project: ['./tsconfig.check.json', './tsconfig.check-browser.json'], tsconfigRootDir: import.meta.dirname },
     },
     plugins: { n: nodePlugin },
     rules: {
@@ -50,6 +50,11 @@ export default tseslint.config(
       'libs/config/src/schema.ts',
     ],
     rules: { 'no-restricted-properties': 'off', 'n/no-process-exit': 'off' },
+  },
+  {
+    // The dashboard runs in browsers.
+    files: ['services/dashboard/src/**/*.ts'],
+    languageOptions: { globals: globals.browser },
   },
   {
     files: ['scripts/**', 'bench/**'],

@@ -26,7 +26,7 @@ import type { EdgeConfig } from './config.js';
 import { createClientState, parseSubscribeQuery, recordBadFrame, type ClientState } from './client-state.js';
 import { createHeartbeat } from './heartbeat.js';
 import { createOriginPolicy } from './origin.js';
-import { createHttpRoutes } from './http-routes.js';
+import { createHttpRoutes, type StaticAssets } from './http-routes.js';
 import { createEdgeMetrics } from './metrics.js';
 import { createTopicBridge } from './topic-bridge.js';
 import { createWsServer, type UpgradeDecision, type UpgradeRequest, type WsSocket } from './ws-server.js';
@@ -73,6 +73,8 @@ export interface EdgeDeps {
   readonly instanceId?: string;
   readonly now?: () => number;
   readonly random?: () => number;
+  /** The dashboard's page, script and stylesheet, served at /, /app.js and /styles.css; without it those are 404. */
+  readonly staticAssets?: StaticAssets;
 }
 
 export interface Edge {
@@ -194,6 +196,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     busConnected: () => bus.status() === 'connected',
     lastFanoutMs: (kind) => lastFanout[kind],
     now,
+    ...(deps.staticAssets !== undefined ? { staticAssets: deps.staticAssets } : {}),
   });
   // Created last: the bridge and heartbeat above only reach it from callbacks, after start.
   const server = createWsServer<ClientState>({

@@ -22,6 +22,15 @@ export interface HttpRouteDeps {
   /** Time of the last fan-out per topic kind, for the seed's *_running flags. */
   readonly lastFanoutMs: (kind: 'price' | 'signal') => number | undefined;
   readonly now?: () => number;
+  /** The dashboard (services/dashboard), served at /, /app.js and /styles.css when given. */
+  readonly staticAssets?: StaticAssets;
+}
+
+/** A single-page web app held in memory: the page, its one script bundle and its stylesheet. */
+export interface StaticAssets {
+  readonly html: string;
+  readonly js: string;
+  readonly css: string;
 }
 
 /** The seed's receive timeout, still reported by /ws/stats for compatibility. */
@@ -32,6 +41,13 @@ const PRICE_ACTIVE_WINDOW_MS = 60_000;
 const SIGNAL_ACTIVE_WINDOW_MS = 10 * 60_000;
 
 const json = (status: number, body: unknown): HttpReply => ({ status, body: JSON.stringify(body) });
+
+function staticRoutes(assets: StaticAssets): Record<string, HttpRoute> {
+  const page: HttpReply = { status: 200, contentType: 'text/html; charset=utf-8', body: assets.html };
+  const script: HttpReply = { status: 200, contentType: 'text/javascript; charset=utf-8', body: assets.js };
+  const styles: HttpReply = { status: 200, contentType: 'text/css; charset=utf-8', body: assets.css };
+  return { '/': () => page, '/app.js': () => script, '/styles.css': () => styles };
+}
 
 export function createHttpRoutes(deps: HttpRouteDeps): Record<string, HttpRoute> {
   const now = deps.now ?? Date.now;
@@ -63,6 +79,7 @@ export function createHttpRoutes(deps: HttpRouteDeps): Record<string, HttpRoute>
   };
 
   return {
+    ...(deps.staticAssets !== undefined ? staticRoutes(deps.staticAssets) : {}),
     '/health': () => json(200, { status: 'healthy', service: 'edge', version: deps.version, timestamp: new Date(now()).toISOString() }),
     '/ready': () => {
       const { ready, reasons } = deps.readiness();

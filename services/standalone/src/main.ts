@@ -16,6 +16,7 @@ import {
   type LastValueStore,
 } from '@repo/bus';
 import { parseEnvOrExit } from '@repo/config';
+import { buildDashboard } from '@repo/dashboard';
 import { countDailyPrices, migrate, openDb } from '@repo/db';
 import { createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
 import { createKiwoomClient } from '@repo/kiwoom';
@@ -112,6 +113,8 @@ lifecycle.add('kiwoom', () => kiwoom.close());
 
 const ingest = createPriceIngest({ config: ingestConfig, logger, registry, instanceId, bus, lastValues, db, kiwoom, clock: marketClock });
 const engine = createSignalEngine({ config: signalsConfig, logger, registry, instanceId, bus, lastValues, db, clock: marketClock });
+// The dashboard, bundled in memory by esbuild (tens of ms) and served by the edge at /.
+const dashboard = await buildDashboard();
 const edge = createEdge({
   config: edgeConfig,
   logger,
@@ -119,6 +122,7 @@ const edge = createEdge({
   instanceId,
   bus,
   lastValues,
+  staticAssets: dashboard,
   ...(legacyRelay !== undefined ? { legacyRelay } : {}),
 });
 lifecycle.add('price-ingest', () => ingest.stop());
