@@ -5,12 +5,12 @@
  * touches the database.
  */
 import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { dailyPriceRange, latestDailyPrices, openDb, type Db } from '@repo/db';
 import { createKiwoomSim, parseKiwoomSimConfig, type KiwoomSim } from '@repo/kiwoom-sim';
 import { silentLogger } from '@repo/observability';
 import { afterAll, beforeAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { createTestDatabase } from '../../../test/fixtures/database.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
 /** Each ticker costs one ka10081 and one ka10086 call, paced by the client at 1 call/s per api-id. */
@@ -32,19 +32,9 @@ afterAll(() => sim.stop());
 
 /** A fresh database in the run's throw-away cluster, dropped when the test finishes. */
 async function freshDatabase(): Promise<string> {
-  const admin = await openDb({ url: inject('databaseUrl'), max: 1 });
-  const name = `ingest_backfill_${randomUUID().replaceAll('-', '')}`;
-  onTestFinished(async () => {
-    try {
-      await admin.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await admin.close();
-    }
-  });
-  await admin.query(`create database ${name}`);
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await createTestDatabase(inject('databaseUrl'), 'ingest_backfill');
+  onTestFinished(() => database.drop());
+  return database.url;
 }
 
 async function openFresh(url: string): Promise<Db> {

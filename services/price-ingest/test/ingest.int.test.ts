@@ -1,7 +1,6 @@
 import { Redis } from 'ioredis';
 import { connect, type NatsConnection } from 'nats';
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { createNatsBus, createRedisLastValueStore } from '@repo/bus';
 import { migrate, openDb, type Db } from '@repo/db';
@@ -9,6 +8,7 @@ import { createKiwoomClient, type KiwoomClient } from '@repo/kiwoom';
 import { DEFAULT_APP_KEY, DEFAULT_SECRET_KEY, createKiwoomSim, parseKiwoomSimConfig, type KiwoomSim } from '@repo/kiwoom-sim';
 import { kstDate } from '@repo/market';
 import { createRegistry, silentLogger } from '@repo/observability';
+import { createTestDatabase } from '../../../test/fixtures/database.js';
 import { waitFor } from '../../../test/fixtures/wait-for.js';
 import { connectClient, type Frame } from '../../../test/fixtures/ws-client.js';
 import { startTestEdge, type TestEdge } from '../../edge/test/harness.js';
@@ -38,17 +38,9 @@ beforeAll(async () => {
   await sim.start();
   closers.push(() => sim.stop());
 
-  const admin = new pg.Client({ connectionString: inject('databaseUrl') });
-  await admin.connect();
-  const database = `ingest_${randomUUID().replaceAll('-', '')}`;
-  await admin.query(`create database ${database}`);
-  closers.push(async () => {
-    await admin.query(`drop database ${database} with (force)`);
-    await admin.end();
-  });
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${database}`;
-  db = await openDb({ url: url.toString() });
+  const database = await createTestDatabase(inject('databaseUrl'), 'ingest');
+  closers.push(() => database.drop());
+  db = await openDb({ url: database.url });
   closers.push(() => db.close());
   await migrate(db);
 

@@ -8,12 +8,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { openDb } from '@repo/db';
 import { createKiwoomSim, parseKiwoomSimConfig } from '@repo/kiwoom-sim';
 import { silentLogger } from '@repo/observability';
 import { decodeEnvelope, type BusEnvelope } from '@repo/protocol';
 import { connect } from 'nats';
 import { describe, expect, inject, it, onTestFinished } from 'vitest';
+import { createTestDatabase } from '../../../test/fixtures/database.js';
 import { waitFor } from '../../../test/fixtures/wait-for.js';
 
 const root = new URL('../../../', import.meta.url).pathname;
@@ -26,20 +26,9 @@ const QUOTES_TIMEOUT_MS = 15_000;
 
 /** A fresh database in the run's throw-away cluster, dropped when the test finishes. */
 async function freshDatabase(): Promise<string> {
-  const admin = await openDb({ url: inject('databaseUrl'), max: 1 });
-  const name = `ingest_leader_${randomUUID().replaceAll('-', '')}`;
-  onTestFinished(async () => {
-    try {
-      // `force` ends the sessions a killed process may have left behind.
-      await admin.query(`drop database if exists ${name} with (force)`);
-    } finally {
-      await admin.close();
-    }
-  });
-  await admin.query(`create database ${name}`);
-  const url = new URL(inject('databaseUrl'));
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await createTestDatabase(inject('databaseUrl'), 'ingest_leader');
+  onTestFinished(() => database.drop());
+  return database.url;
 }
 
 interface IngestProcess {
