@@ -99,11 +99,12 @@ describe('errorFrame', () => {
 });
 
 describe('fanoutFrame', () => {
-  it('matches the documented price_update byte for byte: type, topic, seq, then the payload', () => {
-    expect(fanoutFrame(anEnvelope('price:005930', 1842, QUOTE))).toBe(
+  it('matches the documented price_update byte for byte: type, topic, seq, the payload, then the publish time', () => {
+    const envelope = anEnvelope('price:005930', 1842, QUOTE);
+    expect(fanoutFrame(envelope)).toBe(
       '{"type":"price_update","topic":"price:005930","seq":1842,"ticker":"005930",' +
         '"data":{"price":72400,"change":1400,"change_rate":1.97,"volume":13527412,"bid_price":72400,"ask_price":72500},' +
-        '"timestamp":"2025-09-10T06:19:57Z","source":"kiwoom_rest"}',
+        `"timestamp":"2025-09-10T06:19:57Z","source":"kiwoom_rest","ts":"${envelope.ts}"}`,
     );
   });
 
@@ -113,14 +114,16 @@ describe('fanoutFrame', () => {
       data: { signal_type: 'VCP', signals: [{ ticker: '005930', score: 81 }], count: 1, timestamp: '2025-09-10T06:20:00Z' },
     };
     const frame = JSON.parse(fanoutFrame(anEnvelope('signal:vcp', 3, signal))) as Record<string, unknown>;
-    expect(Object.keys(frame)).toEqual(['type', 'topic', 'seq', 'data']);
+    expect(Object.keys(frame)).toEqual(['type', 'topic', 'seq', 'data', 'ts']);
     expect(frame['data']).toEqual(signal.data);
   });
 
-  it('replaces the topic and seq of a legacy payload and keeps them right after type', () => {
-    const legacy = { status: 'GREEN', topic: 'ws:broadcast:market-gate', type: 'market_gate_update', seq: 'old', level: 80 };
-    const frame = fanoutFrame(anEnvelope('market-gate', 12, legacy));
-    expect(frame).toBe('{"type":"market_gate_update","topic":"market-gate","seq":12,"status":"GREEN","level":80}');
+  it('replaces the topic, seq and ts of a legacy payload and keeps topic and seq right after type', () => {
+    const legacy = { status: 'GREEN', topic: 'ws:broadcast:market-gate', type: 'market_gate_update', seq: 'old', ts: 'old', level: 80 };
+    const envelope = anEnvelope('market-gate', 12, legacy);
+    expect(fanoutFrame(envelope)).toBe(
+      `{"type":"market_gate_update","topic":"market-gate","seq":12,"status":"GREEN","level":80,"ts":"${envelope.ts}"}`,
+    );
   });
 
   it('does not change the envelope it encodes', () => {
@@ -154,6 +157,8 @@ describe('fanoutFrame', () => {
     const envelope = decodeEnvelope(
       '{"v":1,"topic":"market-gate","seq":1,"ts":"2025-01-01T00:00:00Z","src":"relay","data":{"type":"legacy","__proto__":{"a":1},"b":2}}',
     );
-    expect(fanoutFrame(envelope)).toBe('{"type":"legacy","topic":"market-gate","seq":1,"__proto__":{"a":1},"b":2}');
+    expect(fanoutFrame(envelope)).toBe(
+      '{"type":"legacy","topic":"market-gate","seq":1,"__proto__":{"a":1},"b":2,"ts":"2025-01-01T00:00:00Z"}',
+    );
   });
 });

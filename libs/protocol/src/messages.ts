@@ -132,8 +132,10 @@ export function errorFrame(message: string, code?: string): string {
 }
 
 /**
- * The client frame of a bus envelope: the payload with `topic` and `seq` added after `type`,
- * so the seed's field order is kept. Encoded once per message, then published to every socket.
+ * The client frame of a bus envelope: the payload with `topic` and `seq` added after `type`
+ * (the seed's field order is kept), and the producer's publish time `ts` added last, so a client
+ * can measure bus-to-browser latency whatever clock the quote's own `timestamp` comes from.
+ * Encoded once per message, then published to every socket.
  */
 export function fanoutFrame(envelope: BusEnvelope): string {
   // A null-prototype object keeps a legacy payload's own `__proto__` key as a plain field.
@@ -144,7 +146,8 @@ export function fanoutFrame(envelope: BusEnvelope): string {
   });
   // topic and seq stay right after type (the seed's order); a legacy payload's own are replaced.
   for (const [key, value] of Object.entries(envelope.data)) {
-    if (key !== 'type' && key !== 'topic' && key !== 'seq') frame[key] = value;
+    if (key !== 'type' && key !== 'topic' && key !== 'seq' && key !== 'ts') frame[key] = value;
   }
+  frame['ts'] = envelope.ts;
   return JSON.stringify(frame);
 }

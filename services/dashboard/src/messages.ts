@@ -181,5 +181,6 @@ export function parseJonggaItem(item: Obj): JonggaSignal | null {
 /** The time a fan-out message was produced, for the latency panel: top-level `timestamp`, else `data.timestamp`. */
 export function messageTimestamp(msg: unknown): string | undefined {
   if (!isObj(msg)) return undefined;
-  return str(msg['timestamp']) ?? (isObj(msg['data']) ? str(msg['data']['timestamp']) : undefined);
+  // `ts` is the producer's publish time (wall clock); `timestamp` is the quote's own time.
+  return str(msg['ts']) ?? str(msg['timestamp']) ?? (isObj(msg['data']) ? str(msg['data']['timestamp']) : undefined);
 }

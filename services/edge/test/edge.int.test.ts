@@ -238,13 +238,14 @@ describe('legacy relay (Redis ws:broadcast:<topic>)', () => {
         [3, 55],
         [4, 60],
       ]);
-      // Verbatim apart from topic and seq.
+      // Verbatim apart from topic, seq and the publish time ts.
       expect(updates[2]).toEqual({
         type: 'market_gate_update',
         topic: 'market-gate',
         seq: 3,
         timestamp: legacy.timestamp,
         data: legacy.data,
+        ts: expect.stringMatching(/^\d{4}-\d{2}-\d{2}T.*Z$/) as unknown,
       });
     }
     expect(bystander.frames.some(ofType('market_gate_update'))).toBe(false);
