@@ -103,18 +103,26 @@ export function makeEnvelope(topic: string, seq: number, src: string, data: Fano
   return { v: 1, topic, seq, ts: ts.toISOString(), src, data };
 }
 
-/** Decodes and validates a bus payload (bytes from NATS or a string from Redis). */
-export function decodeEnvelope(payload: string | Uint8Array): BusEnvelope {
+/**
+ * A bus payload (bytes from NATS or a string from Redis) as a JSON object; `what` names it in the
+ * error ("envelope is not JSON", "demand is not an object").
+ */
+export function parseBusObject(payload: string | Uint8Array, what: string): Record<string, unknown> {
   let value: unknown;
   try {
     value = JSON.parse(typeof payload === 'string' ? payload : textDecoder.decode(payload));
   } catch (err) {
-    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, 'envelope is not JSON', { cause: err });
+    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, `${what} is not JSON`, { cause: err });
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, 'envelope is not an object');
+    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, `${what} is not an object`);
   }
-  const env = value as Record<string, unknown>;
+  return value as Record<string, unknown>;
+}
+
+/** Decodes and validates a bus payload (bytes from NATS or a string from Redis). */
+export function decodeEnvelope(payload: string | Uint8Array): BusEnvelope {
+  const env = parseBusObject(payload, 'envelope');
   const problems: string[] = [];
   if (env['v'] !== 1) problems.push('v must be 1');
   if (!isValidTopic(env['topic'])) problems.push('topic is not a known topic');
@@ -130,7 +138,7 @@ export function decodeEnvelope(payload: string | Uint8Array): BusEnvelope {
   if (problems.length > 0) {
     throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, `invalid envelope: ${problems.join('; ')}`);
   }
-  return value as BusEnvelope;
+  return env as unknown as BusEnvelope;
 }
 
 const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d+)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;

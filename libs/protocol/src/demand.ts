@@ -1,3 +1,4 @@
+import { parseBusObject } from './codec.js';
 import { ProtocolDecodeError, ProtocolErrorCode } from './errors.js';
 import { isValidTicker } from './tickers.js';
 
@@ -29,7 +30,6 @@ export type DemandMessage =
 export const MAX_DEMAND_TICKERS = 10_000;
 
 const textEncoder = new TextEncoder();
-const textDecoder = new TextDecoder('utf-8', { fatal: true });
 
 export function encodeDemand(message: DemandMessage): Uint8Array {
   return textEncoder.encode(JSON.stringify(message));
@@ -37,16 +37,7 @@ export function encodeDemand(message: DemandMessage): Uint8Array {
 
 /** Decodes and validates a demand message; throws ProtocolDecodeError naming every problem. */
 export function decodeDemand(payload: Uint8Array | string): DemandMessage {
-  let value: unknown;
-  try {
-    value = JSON.parse(typeof payload === 'string' ? payload : textDecoder.decode(payload));
-  } catch (err) {
-    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, 'demand is not JSON', { cause: err });
-  }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, 'demand is not an object');
-  }
-  const msg = value as Record<string, unknown>;
+  const msg = parseBusObject(payload, 'demand');
   const problems: string[] = [];
   if (msg['v'] !== 1) problems.push('v must be 1');
   if (typeof msg['owner'] !== 'string' || msg['owner'] === '' || msg['owner'].length > 200)
@@ -69,5 +60,5 @@ export function decodeDemand(payload: Uint8Array | string): DemandMessage {
     problems.push('kind must be delta or lease');
   }
   if (problems.length > 0) throw new ProtocolDecodeError(ProtocolErrorCode.BadEnvelope, `invalid demand: ${problems.join('; ')}`);
-  return value as DemandMessage;
+  return msg as unknown as DemandMessage;
 }
