@@ -102,7 +102,8 @@ export function createSignalEngine(deps: SignalEngineDeps): SignalEngine {
   ): Promise<void> => {
     const signalType = SIGNAL_TYPES[topic];
     const asOf = asOfDate(now);
-    const key = `${asOf}:${signalSetChecksum(items as never)}`;
+    const checksum = signalSetChecksum(items as never);
+    const key = `${asOf}:${checksum}`;
     if (!lastSet.has(topic)) {
       const stored = await latestSignalSet(db, signalType);
       if (stored !== undefined) lastSet.set(topic, `${stored.setDate}:${stored.checksum}`);
@@ -124,7 +125,7 @@ export function createSignalEngine(deps: SignalEngineDeps): SignalEngine {
       computedAt: now.toISOString(),
       payload: message,
       count: items.length,
-      checksum: key.slice(asOf.length + 1),
+      checksum,
     });
     await publisher.publish(topic, message);
     lastSet.set(topic, key);
