@@ -1,4 +1,5 @@
 import { KiwoomError, type KiwoomBody } from '../errors.js';
+import { toCompactDate } from '../kst.js';
 import { isValidRequestCode } from '../tickers.js';
 
 /**
@@ -51,4 +52,11 @@ export function requireRequestCode(apiId: string, code: string): string {
     throw new KiwoomError('KIWOOM_BAD_REQUEST', `${apiId}: invalid stock code ${JSON.stringify(code)}`, { apiId });
   }
   return code;
+}
+
+/** A request date (`YYYYMMDD` or `YYYY-MM-DD`) as Kiwoom's `YYYYMMDD`; a bad one is our bug. */
+export function requireRequestDate(apiId: string, field: string, date: string): string {
+  const compact = toCompactDate(date);
+  if (compact === null) throw new KiwoomError('KIWOOM_BAD_REQUEST', `${apiId}: invalid ${field} ${JSON.stringify(date)}`, { apiId });
+  return compact;
 }

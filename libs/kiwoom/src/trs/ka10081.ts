@@ -1,9 +1,9 @@
-import { KiwoomError, type KiwoomBody } from '../errors.js';
-import { parseKstDate, toCompactDate } from '../kst.js';
+import type { KiwoomBody } from '../errors.js';
+import { parseKstDate } from '../kst.js';
 import { millionKrwToKrw, parseChange, parsePrice, parseRate, parseSignCode, parseSignedNumber, type PriceSign } from '../numbers.js';
 import { normalizeTicker } from '../tickers.js';
 import { collectPages, type KiwoomTransport, type PagingOptions } from '../transport.js';
-import { badResponse, fieldsOf, isBlankRow, listOf, requireRequestCode } from './fields.js';
+import { badResponse, fieldsOf, isBlankRow, listOf, requireRequestCode, requireRequestDate } from './fields.js';
 
 /** ka10081 주식일봉차트조회요청: daily candles, newest first, about 600 rows a page (§6.3). */
 export const KA10081 = { apiId: 'ka10081', path: '/api/dostk/chart' } as const;
@@ -101,12 +101,7 @@ export function decodeDailyCandlePage(body: KiwoomBody): DailyCandle[] {
 }
 
 export async function requestDailyCandles(transport: KiwoomTransport, ticker: string, options: DailyCandlesOptions): Promise<DailyCandles> {
-  const baseDate = toCompactDate(options.baseDate);
-  if (baseDate === null) {
-    throw new KiwoomError('KIWOOM_BAD_REQUEST', `ka10081: invalid baseDate ${JSON.stringify(options.baseDate)}`, {
-      apiId: KA10081.apiId,
-    });
-  }
+  const baseDate = requireRequestDate(KA10081.apiId, 'baseDate', options.baseDate);
   const body: Ka10081Request = {
     stk_cd: requireRequestCode(KA10081.apiId, ticker),
     base_dt: baseDate,

@@ -1,9 +1,9 @@
-import { KiwoomError, type KiwoomBody } from '../errors.js';
-import { parseKstDate, toCompactDate } from '../kst.js';
+import type { KiwoomBody } from '../errors.js';
+import { parseKstDate } from '../kst.js';
 import { millionKrwToKrw, parsePrice, parseRate, parseSignedNumber } from '../numbers.js';
 import { normalizeTicker } from '../tickers.js';
 import { collectPages, type KiwoomTransport, type PagingOptions } from '../transport.js';
-import { badResponse, fieldsOf, type FieldName, isBlankRow, listOf, requireRequestCode } from './fields.js';
+import { badResponse, fieldsOf, type FieldName, isBlankRow, listOf, requireRequestCode, requireRequestDate } from './fields.js';
 
 /** ka10086 일별주가요청: daily prices with investor net buying, newest first (§6.4). */
 export const KA10086 = { apiId: 'ka10086', path: '/api/dostk/mrkcond' } as const;
@@ -146,12 +146,7 @@ export function decodeDailyPricePage(body: KiwoomBody): DailyPriceRow[] {
 }
 
 export async function requestDailyPrices(transport: KiwoomTransport, ticker: string, options: DailyPricesOptions): Promise<DailyPrices> {
-  const date = toCompactDate(options.date);
-  if (date === null) {
-    throw new KiwoomError('KIWOOM_BAD_REQUEST', `ka10086: invalid date ${JSON.stringify(options.date)}`, {
-      apiId: KA10086.apiId,
-    });
-  }
+  const date = requireRequestDate(KA10086.apiId, 'date', options.date);
   const body: Ka10086Request = { stk_cd: requireRequestCode(KA10086.apiId, ticker), qry_dt: date, indc_tp: '0' };
   const { rows, hasMore } = await collectPages(
     transport,
