@@ -31,6 +31,8 @@ export interface LegacyForwarderOptions {
   /** This process in leases and envelopes. */
   readonly owner: string;
   /** @default 'ws:broadcast:' */
+  /** Prefix of every Redis key and channel (the services' `*_REDIS_KEY_PREFIX`). @default '' */
+  readonly keyPrefix?: string;
   readonly channelPrefix?: string;
   /** @default 'relay:leader' */
   readonly leaseKey?: string;
@@ -67,7 +69,7 @@ export function createLegacyForwarder(opts: LegacyForwarderOptions): LegacyForwa
     try {
       relay = await subscribeLegacyRelay(opts.redisSubscriber, onMessage, {
         logger,
-        ...(opts.channelPrefix !== undefined ? { channelPrefix: opts.channelPrefix } : {}),
+        channelPrefix: opts.channelPrefix ?? `${opts.keyPrefix ?? ''}ws:broadcast:`,
         onInvalid: (reason) => opts.onResult?.(reason),
       });
     } catch (err) {
@@ -90,7 +92,7 @@ export function createLegacyForwarder(opts: LegacyForwarderOptions): LegacyForwa
 
   const lease = createLeaderLease({
     redis: opts.redis,
-    key: opts.leaseKey ?? 'relay:leader',
+    key: opts.leaseKey ?? `${opts.keyPrefix ?? ''}relay:leader`,
     owner: opts.owner,
     ttlMs: opts.leaseTtlMs ?? 10_000,
     logger,

@@ -73,8 +73,7 @@ if (config.redisUrl === '') {
         bus,
         lastValues: store,
         owner: instanceId,
-        channelPrefix: `${prefix}ws:broadcast:`,
-        leaseKey: `${prefix}relay:leader`,
+        keyPrefix: prefix,
         onResult,
         logger,
       });
