@@ -1,3 +1,4 @@
+import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, createLogger, silentLogger } from './logger.js';
 
@@ -85,5 +86,29 @@ describe('silentLogger', () => {
     expect(silentLogger.level).toBe('silent');
     expect(silentLogger.isLevelEnabled('fatal')).toBe(false);
     expect(silentLogger.child({ component: 'x' }).isLevelEnabled('fatal')).toBe(false);
+  });
+});
+
+describe('createLogger with pretty', () => {
+  it('writes one human-readable line per event, redacted, with the fields after the message', () => {
+    const lines: string[] = [];
+    const out = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const log = createLogger({ name: 'standalone', pretty: true }, out);
+    log.info({ port: 8080, token: 'tok-secret' }, 'standalone ready');
+    log.warn('second');
+    // eslint-disable-next-line no-control-regex
+    const text = lines.join('').replace(/\u001b\[[0-9;]*m/g, '');
+    const rows = text.trimEnd().split('\n');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: standalone ready \{.*"port":8080.*\}$/);
+    expect(rows[0]).toContain(REDACTED);
+    expect(text).not.toContain('tok-secret');
+    expect(rows[1]).toMatch(/WARN: second$/);
+    expect(() => JSON.parse(rows[0] ?? '')).toThrow();
   });
 });

@@ -1,4 +1,5 @@
 import { pino } from 'pino';
+import { build as prettyStream } from 'pino-pretty';
 
 export type Logger = pino.Logger;
 
@@ -7,6 +8,13 @@ export interface LoggerOptions {
   readonly name: string;
   /** A pino level name; `info` when absent. pino throws on an unknown level. */
   readonly level?: string;
+  /**
+   * Human-readable lines (pino-pretty, one line per event) instead of JSON. Composition roots
+   * pass `process.stdout.isTTY`: a person at a terminal reads text, while containers, pipes and
+   * CI keep JSON. Redaction applies before formatting either way.
+   * @default false
+   */
+  readonly pretty?: boolean;
 }
 
 /**
@@ -45,6 +53,17 @@ export function createLogger(options: LoggerOptions, destination?: pino.Destinat
     redact: { paths: [...REDACT_PATHS], censor: REDACTED },
     timestamp: pino.stdTimeFunctions.isoTime,
   };
+  if (options.pretty === true) {
+    // Synchronous, so the lines written just before process.exit are not lost.
+    const stream = prettyStream({
+      sync: true,
+      singleLine: true,
+      translateTime: 'SYS:HH:MM:ss.l',
+      ignore: 'pid,hostname,name',
+      ...(destination !== undefined ? { destination } : {}),
+    });
+    return pino(loggerOptions, stream);
+  }
   return destination === undefined ? pino(loggerOptions) : pino(loggerOptions, destination);
 }
 

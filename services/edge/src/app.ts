@@ -398,7 +398,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       demand.start();
       relay?.start();
       started = true;
-      log.info({ host: config.host, port }, 'edge listening');
+      log.debug({ host: config.host, port }, 'edge listening');
     },
 
     async drain() {

@@ -11,7 +11,7 @@ import { parseEdgeConfig } from './config.js';
 import { EDGE_VERSION } from './version.js';
 
 const config = parseEnvOrExit(parseEdgeConfig);
-const logger = createLogger({ name: 'edge', level: config.logLevel });
+const logger = createLogger({ name: 'edge', level: config.logLevel, pretty: process.stdout.isTTY });
 const registry = createRegistry({ service: 'edge' });
 const lifecycle = createLifecycle({ logger, deadlineMs: config.shutdownDeadlineMs });
 

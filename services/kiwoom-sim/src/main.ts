@@ -10,7 +10,7 @@ import { parseKiwoomSimConfig } from './config.js';
 const VERSION = '0.1.0';
 
 const config = parseEnvOrExit(parseKiwoomSimConfig);
-const logger = createLogger({ name: 'kiwoom-sim', level: config.logLevel });
+const logger = createLogger({ name: 'kiwoom-sim', level: config.logLevel, pretty: process.stdout.isTTY });
 const lifecycle = createLifecycle({ logger, deadlineMs: config.shutdownDeadlineMs });
 
 const sim = createKiwoomSim({ config, logger });

@@ -138,7 +138,7 @@ export function createPriceIngest(deps: PriceIngestDeps): PriceIngest {
       poller.start();
       syncTimer = setInterval(maybeSyncToday, DAILY_SYNC_CHECK_MS);
       syncTimer.unref();
-      log.info({ watch: config.watchTickers.length, pollIntervalMs: config.pollIntervalMs }, 'poller started');
+      log.debug({ watch: config.watchTickers.length, pollIntervalMs: config.pollIntervalMs }, 'poller started');
     },
     async stop() {
       clearInterval(syncTimer);

@@ -31,7 +31,7 @@ if (
   process.exit(2);
 }
 const config = parseEnvOrExit(parseIngestConfig);
-const logger = createLogger({ name: 'backfill', level: config.logLevel });
+const logger = createLogger({ name: 'backfill', level: config.logLevel, pretty: process.stdout.isTTY });
 const db = await openDb({ url: config.databaseUrl });
 await migrate(db);
 const kiwoom = createKiwoomClient({

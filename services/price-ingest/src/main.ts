@@ -11,7 +11,7 @@ import { createPriceIngest } from './app.js';
 import { parseIngestConfig } from './config.js';
 
 const config = parseEnvOrExit(parseIngestConfig);
-const logger = createLogger({ name: 'price-ingest', level: config.logLevel });
+const logger = createLogger({ name: 'price-ingest', level: config.logLevel, pretty: process.stdout.isTTY });
 const registry = createRegistry({ service: 'price-ingest' });
 const lifecycle = createLifecycle({ logger, deadlineMs: config.shutdownDeadlineMs });
 const instanceId = `ingest-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;

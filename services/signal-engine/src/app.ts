@@ -286,7 +286,7 @@ export function createSignalEngine(deps: SignalEngineDeps): SignalEngine {
       void run('gate');
       tickTimer = setInterval(tick, config.tickMs);
       tickTimer.unref();
-      log.info({ sectors: sectors.length, vcpEveryMs: config.vcpEveryMs }, 'signal-engine started');
+      log.debug({ sectors: sectors.length, vcpEveryMs: config.vcpEveryMs }, 'signal-engine started');
     },
     async stop() {
       stopped = true;

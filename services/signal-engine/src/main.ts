@@ -10,7 +10,7 @@ import { createSignalEngine } from './app.js';
 import { parseSignalEngineConfig } from './config.js';
 
 const config = parseEnvOrExit(parseSignalEngineConfig);
-const logger = createLogger({ name: 'signal-engine', level: config.logLevel });
+const logger = createLogger({ name: 'signal-engine', level: config.logLevel, pretty: process.stdout.isTTY });
 const registry = createRegistry({ service: 'signal-engine' });
 const lifecycle = createLifecycle({ logger, deadlineMs: config.shutdownDeadlineMs });
 const instanceId = `signal-engine-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
