@@ -3,7 +3,7 @@
 // history, the in-process bus and last values, price-ingest and the edge. NATS_URL, REDIS_URL and
 // DATABASE_URL switch the same services to the real servers.
 import { randomUUID } from 'node:crypto';
-import { rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import {
   connectNats,
   connectRedis,
@@ -26,6 +26,7 @@ import { createLifecycle, createLogger, createRegistry } from '@repo/observabili
 import { backfillDailyPrices, createPriceIngest, parseIngestConfig } from '@repo/price-ingest';
 import { createSignalEngine, parseSignalEngineConfig } from '@repo/signal-engine';
 import { parseStandaloneConfig } from './config.js';
+import { DataDirError, prepareDataDir } from './data-dir.js';
 
 /** 15:00 KST: 20 minutes of continuous trading, then the closing auction and the day's final sets. */
 const CLOSING_DEMO_START_SECOND = 15 * 3600;
@@ -34,8 +35,22 @@ const edgeConfig = parseEnvOrExit(parseEdgeConfig);
 const ingestConfig = parseEnvOrExit(parseIngestConfig);
 const signalsConfig = parseEnvOrExit(parseSignalEngineConfig);
 const config = parseEnvOrExit(parseStandaloneConfig);
-const logger = createLogger({ name: 'standalone', level: config.logLevel });
+const logger = createLogger({ name: 'standalone', level: config.logLevel, pretty: process.stdout.isTTY });
+// Before anything starts: a data directory that cannot be used is one clear line, not a stack trace.
+let dataDir = '';
+if (config.databaseUrl === '') {
+  try {
+    dataDir = prepareDataDir(config.dataDir, { fresh: config.fresh });
+  } catch (err) {
+    if (!(err instanceof DataDirError)) throw err;
+    process.stderr.write(`standalone: ${err.message}\n`);
+    process.exit(2);
+  }
+}
 const lifecycle = createLifecycle({ logger, deadlineMs: edgeConfig.shutdownDeadlineMs });
+// From here on, Ctrl-C runs the closers registered so far, and a failure while starting (an
+// unusable database, a port in use) logs and exits 1 instead of leaving a half-started process.
+lifecycle.onSignals(['SIGTERM', 'SIGINT']);
 const registry = createRegistry({ service: 'standalone' });
 const instanceId = `standalone-${process.pid}-${randomUUID().slice(0, 8)}`;
 const bootStarted = performance.now();
@@ -96,8 +111,16 @@ await sim.start();
 lifecycle.add('kiwoom-sim', () => sim.stop());
 const marketClock = (): Date => sim.clock.now();
 
-if (config.fresh && config.databaseUrl === '') rmSync(config.dataDir, { recursive: true, force: true });
-const db = await openDb({ url: config.databaseUrl === '' ? `pglite:${config.dataDir}` : config.databaseUrl });
+const db = await openDb({ url: config.databaseUrl === '' ? `pglite:${dataDir}` : config.databaseUrl }).catch((err: unknown) => {
+  if (config.databaseUrl !== '') throw err;
+  // PGlite's own error for a damaged or foreign directory is a bare wasm trap: say what to do.
+  const reason = err instanceof Error ? err.message : String(err);
+  process.stderr.write(
+    `standalone: STANDALONE_DATA_DIR=${dataDir} cannot be opened as a PGlite database (${reason}); ` +
+      'move it away, or start once with STANDALONE_FRESH=true to rebuild it\n',
+  );
+  process.exit(2);
+});
 lifecycle.add('db', () => db.close());
 await migrate(db);
 
@@ -131,7 +154,6 @@ lifecycle.add('edge-drain', () => edge.drain());
 await edge.start();
 await ingest.start();
 await engine.start();
-lifecycle.onSignals(['SIGTERM', 'SIGINT']);
 
 const host = edgeConfig.host === '0.0.0.0' ? '127.0.0.1' : edgeConfig.host;
 logger.info(
@@ -140,7 +162,7 @@ logger.info(
     pid: process.pid,
     bus: config.natsUrl === '' ? 'memory' : 'nats',
     lastValues: config.redisUrl === '' ? 'memory' : 'redis',
-    database: config.databaseUrl === '' ? `pglite:${config.dataDir}` : 'postgres',
+    database: config.databaseUrl === '' ? `pglite:${dataDir}` : 'postgres',
     kiwoomSim: sim.url,
     marketTime: marketClock().toISOString(),
     bootMs: Math.round(performance.now() - bootStarted),
