@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the tests and benchmarks need (servers the tests start on random
-# loopback ports, and the browser for end-to-end tests). Skips apt when everything is present.
+# loopback ports, the browser for end-to-end tests and a Korean font for it). Skips apt when everything is present.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(nats-server redis-server postgresql nginx chromium)
+packages=(nats-server redis-server postgresql nginx chromium fonts-nanum)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

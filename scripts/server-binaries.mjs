@@ -15,6 +15,8 @@ export const SERVER_BINARIES = [
   { bin: 'nginx', pkg: 'nginx', dirs: ['/usr/sbin'] },
   { bin: 'pg_ctl', pkg: 'postgresql', dirs: postgresBinDirs() },
   { bin: 'chromium', pkg: 'chromium' },
+  // Not a binary: the Korean font Chromium needs to draw the dashboard (and its screenshot) legibly.
+  { bin: 'NanumGothic.ttf', pkg: 'fonts-nanum', dirs: ['/usr/share/fonts/truetype/nanum'] },
 ];
 
 /** Binaries from `wanted` that are on neither PATH nor their usual directory. */

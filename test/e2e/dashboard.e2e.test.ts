@@ -10,19 +10,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/dashboard-screenshot.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const screenshots = join(root, 'test-output/e2e');
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 const TEST_TIMEOUT_MS = 90_000;
 /** Quotes tick every 10 s; the signal sets and the gate come within ~40 s of a cold start. */
 const LIVE_MS = 30_000;
@@ -72,7 +64,7 @@ beforeAll(async () => {
     { timeoutMs: 60_000, intervalMs: 100 },
   );
   edgeUrl = `http://127.0.0.1:${port}`;
-  browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: [...CHROMIUM_ARGS] });
 }, 90_000);
 
 afterAll(async () => {

@@ -1,4 +1,5 @@
 import { Writable } from 'node:stream';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { REDACTED, createLogger, silentLogger } from './logger.js';
 
@@ -101,8 +102,7 @@ describe('createLogger with pretty', () => {
     const log = createLogger({ name: 'standalone', pretty: true }, out);
     log.info({ port: 8080, token: 'tok-secret' }, 'standalone ready');
     log.warn('second');
-    // eslint-disable-next-line no-control-regex
-    const text = lines.join('').replace(/\u001b\[[0-9;]*m/g, '');
+    const text = stripVTControlCharacters(lines.join(''));
     const rows = text.trimEnd().split('\n');
     expect(rows).toHaveLength(2);
     expect(rows[0]).toMatch(/^\[\d{2}:\d{2}:\d{2}\.\d{3}\] INFO: standalone ready \{.*"port":8080.*\}$/);

@@ -10,7 +10,7 @@ export interface LiveStatsView {
 export function createLiveStatsView(): LiveStatsView {
   const rate = h('dd', { 'data-testid': 'live-rate' }, '0.0');
   const p50 = h('dd', { 'data-testid': 'live-latency' }, '—');
-  const p95 = h('dd', {}, '—');
+  const p95 = h('dd', { 'data-testid': 'live-latency-p95' }, '—');
   const total = h('dd', {}, '0');
   const gaps = h('dd', {}, '0');
   const note = h(

@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { describe, expect, it, onTestFinished } from 'vitest';
 import { waitFor } from '../../../test/fixtures/wait-for.js';
 import { connectClient, type Frame } from '../../../test/fixtures/ws-client.js';
@@ -132,10 +133,8 @@ describe('standalone (npm start)', () => {
     });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    // eslint-disable-next-line no-control-regex
     const lines = (): string[] =>
-      output
-        .replace(/\u001b\[[0-9;]*m/g, '')
+      stripVTControlCharacters(output)
         .split(/\r?\n/)
         .filter((l) => l.trim() !== '');
     await waitFor('the ready line on the terminal', () => lines().some((l) => l.includes('standalone ready')), { timeoutMs: 30_000 });
