@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
@@ -13,6 +13,7 @@ const root = new URL('../../../', import.meta.url).pathname;
 describe('standalone (npm start)', () => {
   it('serves the protocol on in-process ports with no server on PATH, and stops cleanly on SIGINT', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'standalone-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const portFile = join(dir, 'port');
     // PATH holds only an empty directory: nothing like nats-server or redis-server can be found.
     const child = spawn(process.execPath, ['--conditions=@repo/source', '--import', 'tsx', 'services/standalone/src/main.ts'], {
@@ -93,6 +94,7 @@ describe('standalone (npm start)', () => {
     'exits 2 with one line naming STANDALONE_DATA_DIR when $what, and never listens',
     async ({ prepare, line }) => {
       const dir = mkdtempSync(join(tmpdir(), 'standalone-bad-dir-'));
+      onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
       const portFile = join(dir, 'port');
       const child = spawn(process.execPath, ['--conditions=@repo/source', '--import', 'tsx', 'services/standalone/src/main.ts'], {
         cwd: root,
@@ -114,6 +116,7 @@ describe('standalone (npm start)', () => {
 
   it('prints human-readable lines at a terminal, the ready line first, and JSON on a pipe', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'standalone-tty-'));
+    onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
     const command = [process.execPath, '--conditions=@repo/source', '--import', 'tsx', 'services/standalone/src/main.ts'].join(' ');
     // util-linux `script` runs the command on a pseudo-terminal, as a person's shell would.
     const child = spawn('script', ['-qfec', command, '/dev/null'], {
