@@ -3,7 +3,7 @@ import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 /** Every edge metric: name, help and label set in one place. Labels come from closed sets. */
 export function createEdgeMetrics(registry: Registry) {
   const registers = [registry];
-  return {
+  const metrics = {
     connections: new Gauge({ name: 'edge_ws_connections', help: 'Open client WebSocket connections.', registers }),
     subscriptions: new Gauge({ name: 'edge_ws_subscriptions', help: 'Client-topic subscriptions on this edge.', registers }),
     topics: new Gauge({
@@ -76,6 +76,11 @@ export function createEdgeMetrics(registry: Registry) {
     }),
     draining: new Gauge({ name: 'edge_draining', help: '1 while the edge drains for shutdown.', registers }),
   };
+  for (const reason of DROP_REASONS) metrics.messagesDropped.inc({ reason }, 0);
+  return metrics;
 }
 
 export type EdgeMetrics = ReturnType<typeof createEdgeMetrics>;
+
+/** Drop reasons the edge counts; exported at 0 from the start so dashboards and alerts see a series. */
+export const DROP_REASONS = ['backpressure'] as const;

@@ -1,10 +1,11 @@
+import type { KiwoomErrorCode } from '@repo/kiwoom';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Every price-ingest metric in one place; labels come from closed sets. */
 /** `lastPollAtMs` feeds the poll-age gauge at scrape time. */
 export function createIngestMetrics(registry: Registry, lastPollAtMs: () => number | undefined = () => undefined) {
   const registers = [registry];
-  return {
+  const metrics = {
     polls: new Counter({ name: 'ingest_polls_total', help: 'Poll cycles, by result.', labelNames: ['result'] as const, registers }),
     batchSize: new Histogram({
       name: 'ingest_batch_size',
@@ -68,7 +69,46 @@ export function createIngestMetrics(registry: Registry, lastPollAtMs: () => numb
       buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
       registers,
     }),
+    fallbackTickers: new Gauge({
+      name: 'ingest_fallback_tickers',
+      help: 'Tickers of the last poll cycle served from the database instead of Kiwoom, by reason.',
+      labelNames: ['reason'] as const,
+      registers,
+    }),
+    sessionTrading: new Gauge({
+      name: 'ingest_session_trading',
+      help: '1 while the KRX market trades (pre-open auction, continuous session, closing auction).',
+      registers,
+    }),
   };
+  // Closed label sets start at 0, so a dashboard shows 0 rather than no data.
+  for (const code of KIWOOM_ERROR_CODES) metrics.kiwoomErrors.inc({ code }, 0);
+  for (const reason of FALLBACK_REASONS) {
+    metrics.fallbackQuotes.inc({ reason }, 0);
+    metrics.fallbackTickers.set({ reason }, 0);
+  }
+  return metrics;
 }
+
+/** Why a ticker's quote came from the database. */
+export const FALLBACK_REASONS = ['kiwoom_error', 'breaker_open', 'not_in_kiwoom'] as const;
+export type FallbackReason = (typeof FALLBACK_REASONS)[number];
+
+/** The `code` label of ingest_kiwoom_errors_total: KiwoomErrorCode, or UNKNOWN for anything else. */
+const KIWOOM_ERROR_CODES = [
+  'KIWOOM_AUTH_FAILED',
+  'KIWOOM_TOKEN_REJECTED',
+  'KIWOOM_RATE_LIMITED',
+  'KIWOOM_BATCH_TOO_LARGE',
+  'KIWOOM_BAD_REQUEST',
+  'KIWOOM_UNKNOWN_TICKER',
+  'KIWOOM_NOT_SUPPORTED',
+  'KIWOOM_UNAVAILABLE',
+  'KIWOOM_TIMEOUT',
+  'KIWOOM_BAD_RESPONSE',
+  'KIWOOM_UNKNOWN_ERROR',
+  'KIWOOM_ABORTED',
+  'UNKNOWN',
+] as const satisfies readonly (KiwoomErrorCode | 'UNKNOWN')[];
 
 export type IngestMetrics = ReturnType<typeof createIngestMetrics>;

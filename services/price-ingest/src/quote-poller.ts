@@ -6,7 +6,7 @@ import type { Logger } from '@repo/observability';
 import { priceTopic, type PriceUpdate } from '@repo/protocol';
 import type { CircuitBreaker } from './circuit-breaker.js';
 import type { DemandTracker } from './demand-tracker.js';
-import type { IngestMetrics } from './metrics.js';
+import { FALLBACK_REASONS, type FallbackReason, type IngestMetrics } from './metrics.js';
 import { indexChangeKey, indexFromKiwoom, priceChangeKey, quoteFromDailyBars, quoteFromKiwoom } from './quote-normalizer.js';
 
 /**
@@ -92,7 +92,7 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
     for (const t of previousTickers) if (!current.has(t)) deps.publisher.forget(priceTopic(t));
     previousTickers = current;
 
-    const fallback = new Map<string, string>();
+    const fallback = new Map<string, FallbackReason>();
     for (let i = 0; i < tickers.length; i += batchSize) {
       const batch = tickers.slice(i, i + batchSize);
       metrics.batchSize.observe(batch.length);
@@ -110,6 +110,8 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
       }
     }
 
+    for (const reason of FALLBACK_REASONS) metrics.fallbackTickers.set({ reason }, 0);
+    for (const reason of fallback.values()) metrics.fallbackTickers.inc({ reason });
     if (fallback.size > 0) {
       const bars = await latestDailyPricesMany(deps.db, [...fallback.keys()]);
       const lastDay = lastCompletedTradingDay(now);
@@ -140,16 +142,23 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
     }
   };
 
-  const schedule = (): void => {
-    if (stopped) return;
+  /** Whether the market trades now (auctions included); also exported as ingest_session_trading. */
+  const isTrading = (): boolean => {
     const phase = sessionPhase(deps.clock());
     const trading = phase === 'continuous' || phase === 'pre_open_auction' || phase === 'closing_auction';
-    timer = setTimeout(tick, trading ? deps.pollIntervalMs : deps.offHoursIntervalMs);
+    metrics.sessionTrading.set(trading ? 1 : 0);
+    return trading;
+  };
+
+  const schedule = (): void => {
+    if (stopped) return;
+    timer = setTimeout(tick, isTrading() ? deps.pollIntervalMs : deps.offHoursIntervalMs);
     timer.unref();
   };
 
   const tick = (): void => {
     timer = undefined;
+    isTrading();
     if (!deps.isLeader()) {
       schedule();
       return;

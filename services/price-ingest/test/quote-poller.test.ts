@@ -105,7 +105,8 @@ function setup(kiwoom: FakeKiwoom, watch: string[] = []) {
   bus.subscribe('md.>', (data) => seen.push(decodeEnvelope(data)));
   const demand = createDemandTracker({ bus, watchList: watch, logger: silentLogger });
   demand.start();
-  const metrics = createIngestMetrics(createRegistry({ service: 'ingest', defaultMetrics: false }));
+  const registry = createRegistry({ service: 'ingest', defaultMetrics: false });
+  const metrics = createIngestMetrics(registry);
   const breaker = createCircuitBreaker({ failureThreshold: 2, cooldownMs: 60_000, maxCooldownMs: 60_000 });
   const poller = createQuotePoller({
     kiwoom,
@@ -123,7 +124,13 @@ function setup(kiwoom: FakeKiwoom, watch: string[] = []) {
   const prices = (): PriceUpdate[] => seen.filter((e) => e.topic.startsWith('price:')).map((e) => e.data as PriceUpdate);
   const demandDelta = (add: string[], remove: string[] = []) =>
     bus.publish(DEMAND_SUBJECT, encodeDemand({ v: 1, kind: 'delta', owner: 'edge-1', add, remove, ts: SESSION_NOW.toISOString() }));
-  return { bus, seen, prices, poller, breaker, demandDelta };
+  /** The current value of a metric series, by name and labels (0 when absent). */
+  const metric = async (name: string, labels: Record<string, string> = {}): Promise<number> => {
+    const values = (await registry.getSingleMetric(name)?.get())?.values ?? [];
+    const hit = values.find((v) => Object.entries(labels).every(([k, value]) => v.labels[k] === value));
+    return hit?.value ?? 0;
+  };
+  return { bus, seen, prices, poller, breaker, demandDelta, metric };
 }
 
 describe('QuotePoller', () => {
@@ -214,7 +221,7 @@ describe('QuotePoller', () => {
 
   it('opens the breaker on repeated failures, serves the database meanwhile without calling Kiwoom, and returns to Kiwoom', async () => {
     const kiwoom = fakeKiwoom();
-    const { prices, poller, breaker } = setup(kiwoom, ['005930']);
+    const { prices, poller, breaker, metric } = setup(kiwoom, ['005930']);
     kiwoom.failing = true;
     await poller.pollOnce(); // ka10095 fails, both indices fail: three failures, the breaker opens
     expect(breaker.state()).toBe('open');
@@ -223,10 +230,27 @@ describe('QuotePoller', () => {
     await poller.pollOnce();
     expect(kiwoom.calls.length).toBe(callsWhenOpened); // no calls while open
     expect(prices().map((p) => p.source)).toEqual(['db']); // one db quote; unchanged ones are not republished
+    expect(await metric('ingest_fallback_tickers', { reason: 'breaker_open' })).toBe(1);
+    expect(await metric('ingest_kiwoom_errors_total', { code: 'KIWOOM_UNAVAILABLE' })).toBeGreaterThan(0);
 
     kiwoom.failing = false;
     breaker.success(); // as a successful half-open probe would
     await poller.pollOnce();
     expect(prices().map((p) => p.source)).toEqual(['db', 'kiwoom_rest']);
+    // The gauge describes the last cycle only.
+    expect(await metric('ingest_fallback_tickers', { reason: 'breaker_open' })).toBe(0);
+  });
+
+  it('exports every fallback reason and Kiwoom error code at 0 before anything happened, and the trading session', async () => {
+    const { metric, poller } = setup(fakeKiwoom());
+    for (const reason of ['kiwoom_error', 'breaker_open', 'not_in_kiwoom']) {
+      expect(await metric('ingest_fallback_tickers', { reason })).toBe(0);
+      expect(await metric('ingest_fallback_quotes_total', { reason })).toBe(0);
+    }
+    expect(await metric('ingest_kiwoom_errors_total', { code: 'KIWOOM_RATE_LIMITED' })).toBe(0);
+    poller.start();
+    await poller.stop();
+    // SESSION_NOW is inside the continuous session.
+    expect(await metric('ingest_session_trading')).toBe(1);
   });
 });
