@@ -3,7 +3,7 @@
 # loopback ports, the browser for end-to-end tests and a Korean font for it). Skips apt when everything is present.
 set -euo pipefail
 export DEBIAN_FRONTEND=noninteractive
-packages=(nats-server redis-server postgresql nginx chromium fonts-nanum)
+packages=(nats-server redis-server postgresql nginx chromium fonts-nanum prometheus)
 missing=()
 for pkg in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q 'install ok installed' || missing+=("$pkg")

@@ -15,6 +15,8 @@ export const SERVER_BINARIES = [
   { bin: 'nginx', pkg: 'nginx', dirs: ['/usr/sbin'] },
   { bin: 'pg_ctl', pkg: 'postgresql', dirs: postgresBinDirs() },
   { bin: 'chromium', pkg: 'chromium' },
+  { bin: 'prometheus', pkg: 'prometheus' },
+  { bin: 'promtool', pkg: 'prometheus' },
   // Not a binary: the Korean font Chromium needs to draw the dashboard (and its screenshot) legibly.
   { bin: 'NanumGothic.ttf', pkg: 'fonts-nanum', dirs: ['/usr/share/fonts/truetype/nanum'] },
 ];

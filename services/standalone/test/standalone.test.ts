@@ -57,6 +57,17 @@ describe('standalone (npm start)', () => {
     const [first] = records;
     expect(first?.['msg']).toMatch(/^standalone ready: /);
     expect((await fetch(`http://127.0.0.1:${port}/ready`)).status).toBe(200);
+    // One scrape shows the whole system: every service's metrics and the process's.
+    const metrics = await (await fetch(`http://127.0.0.1:${port}/metrics`)).text();
+    for (const name of [
+      'edge_ws_connections',
+      'ingest_leader',
+      'ingest_fallback_tickers',
+      'signals_topic_stale',
+      'process_resident_memory_bytes',
+    ]) {
+      expect(metrics).toMatch(new RegExp(`^${name}\\{[^}]*service="standalone"`, 'm'));
+    }
 
     const c = await connectClient(`ws://127.0.0.1:${port}/ws?subscribe=price:005930`);
     await c.next((f: Frame) => f.type === 'connected');
