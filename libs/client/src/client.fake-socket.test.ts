@@ -290,3 +290,60 @@ describe('state transitions', () => {
     expect(client.state).toBe('disconnected');
   });
 });
+
+describe('token provider (edge authentication)', () => {
+  it('asks for a fresh token before every attempt and sends it as ?token=, keeping the other query parameters', async () => {
+    vi.useFakeTimers();
+    let issued = 0;
+    const { client, sockets, socket } = fakeClient({ url: 'ws://edge.test/ws?subscribe=market-gate', token: () => `jwt-${++issued}` });
+    const states: [string, number | undefined][] = [];
+    client.onState((state, info) => states.push([state, info.code]));
+    client.connect();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    expect(socket(0).url).toBe('ws://edge.test/ws?subscribe=market-gate&token=jwt-1');
+    socket(0).open();
+    // The edge closes with 4001 when the token expires: the next attempt carries a new one.
+    socket(0).closeFromServer(4001);
+    await vi.runOnlyPendingTimersAsync();
+    await vi.waitFor(() => expect(sockets).toHaveLength(2));
+    expect(socket(1).url).toBe('ws://edge.test/ws?subscribe=market-gate&token=jwt-2');
+    expect(states).toEqual([
+      ['connecting', undefined],
+      ['connected', undefined],
+      ['disconnected', 4001],
+      ['connecting', undefined],
+    ]);
+  });
+
+  it('treats a failing provider as a failed attempt and retries with backoff', async () => {
+    vi.useFakeTimers();
+    let calls = 0;
+    const { client, sockets } = fakeClient({
+      token: () => {
+        calls += 1;
+        if (calls === 1) throw new Error('identity provider down');
+        return Promise.resolve('jwt-ok');
+      },
+    });
+    const states: [string, number | undefined][] = [];
+    client.onState((state, info) => states.push([state, info.code]));
+    client.connect();
+    await vi.waitFor(() => expect(states).toContainEqual(['error', 4901]));
+    expect(sockets).toHaveLength(0);
+    await vi.runOnlyPendingTimersAsync();
+    await vi.waitFor(() => expect(sockets).toHaveLength(1));
+    expect(sockets[0]!.url).toBe('ws://edge.test/ws?token=jwt-ok');
+  });
+
+  it('opens nothing when closed while the token is on its way', async () => {
+    let release: (token: string) => void = () => undefined;
+    const { client, sockets } = fakeClient({ token: () => new Promise<string>((resolve) => (release = resolve)) });
+    client.connect();
+    client.close();
+    release('late');
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(sockets).toHaveLength(0);
+    expect(client.state).toBe('disconnected');
+  });
+});

@@ -22,6 +22,8 @@ export const MAX_TOPICS = 200;
 const NORMAL_CLOSURE = 1000;
 /** Reported (and sent, where the socket cannot be terminated) when the peer went silent. */
 const SILENCE_CLOSE_CODE = 4000;
+/** Reported (never sent) when the token provider failed before a connection attempt. */
+const TOKEN_UNAVAILABLE_CODE = 4901;
 /** Browsers and Node overflow timer delays above this. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const OPEN = 1;
@@ -42,6 +44,7 @@ interface Settings {
   readonly maxReconnects: number;
   readonly WebSocket: WebSocketConstructor;
   readonly random: () => number;
+  readonly token: (() => string | Promise<string>) | undefined;
 }
 
 function timerMs(name: string, value: number | undefined, fallback: number, min: number): number {
@@ -80,6 +83,7 @@ function settingsOf(options: ClientOptions): Settings {
     maxReconnects,
     WebSocket: WebSocketClass,
     random: options.random ?? Math.random,
+    token: options.token,
   };
 }
 
@@ -130,6 +134,8 @@ class ReconnectingClient implements Client {
 
   #state: ConnectionState = 'disconnected';
   #wanted = false;
+  /** Counts connection attempts, so a token that arrives after close() or a newer attempt is dropped. */
+  #openAttempt = 0;
   #socket: WebSocketLike | undefined;
   #opened = false;
   #openedAt = 0;
@@ -217,6 +223,7 @@ class ReconnectingClient implements Client {
   close(): void {
     const wasWanted = this.#wanted;
     this.#wanted = false;
+    this.#openAttempt += 1;
     if (this.#reconnectTimer !== undefined) clearTimeout(this.#reconnectTimer);
     this.#reconnectTimer = undefined;
     const socket = this.#detach();
@@ -227,9 +234,33 @@ class ReconnectingClient implements Client {
   }
 
   #open(): void {
+    const provider = this.#settings.token;
+    if (provider === undefined) {
+      this.#openSocket(this.#settings.url);
+      return;
+    }
+    // A fresh token before every attempt; a close() or a newer attempt meanwhile wins.
+    const attempt = ++this.#openAttempt;
+    this.#setState('connecting');
+    Promise.resolve()
+      .then(provider)
+      .then(
+        (token) => {
+          if (!this.#wanted || attempt !== this.#openAttempt) return;
+          const url = new URL(this.#settings.url);
+          url.searchParams.set('token', token);
+          this.#openSocket(url.toString());
+        },
+        () => {
+          if (this.#wanted && attempt === this.#openAttempt) this.#handleClose(TOKEN_UNAVAILABLE_CODE);
+        },
+      );
+  }
+
+  #openSocket(url: string): void {
     let socket: WebSocketLike;
     try {
-      socket = new this.#settings.WebSocket(this.#settings.url);
+      socket = new this.#settings.WebSocket(url);
     } catch {
       // The URL was checked up front; what is left (a page's security policy) will not heal by retrying.
       this.#wanted = false;
@@ -249,7 +280,8 @@ class ReconnectingClient implements Client {
     // Always set, even for sockets we gave up on: `ws` throws an 'error' event nobody listens to.
     socket.onerror = () => undefined;
     this.#heartbeat.watch();
-    this.#setState('connecting');
+    // With a token provider, `connecting` was reported before the token was asked for.
+    if (this.#state !== 'connecting') this.#setState('connecting');
   }
 
   #handleOpen(): void {

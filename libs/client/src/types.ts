@@ -125,6 +125,12 @@ export interface ClientOptions {
   WebSocket?: WebSocketConstructor;
   /** Source of the backoff jitter, in [0, 1]; default `Math.random`. */
   random?: () => number;
+  /**
+   * For an edge with authentication on: returns a fresh JWT, called before every connection
+   * attempt (the first and each reconnect), so an expired token (close 4001) is replaced before
+   * reconnecting. Sent as `?token=`. A provider that throws counts as a failed attempt (backoff).
+   */
+  token?: () => string | Promise<string>;
 }
 
 export interface Client {

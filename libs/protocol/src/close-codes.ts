@@ -17,6 +17,8 @@ export const CloseCode = {
   TryAgainLater: 1013,
   /** No inbound frame for the idle timeout: the heartbeat reaper closed it. */
   IdleTimeout: 4000,
+  /** The client's token expired (authentication on): refresh it and reconnect. */
+  TokenExpired: 4001,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -29,4 +31,5 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.ServiceRestart]: 'server restarting, reconnect',
   [CloseCode.TryAgainLater]: 'slow consumer, reconnect later',
   [CloseCode.IdleTimeout]: 'idle timeout',
+  [CloseCode.TokenExpired]: 'token expired',
 };

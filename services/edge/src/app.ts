@@ -29,12 +29,15 @@ import { createOriginPolicy } from './origin.js';
 import { createHttpRoutes, type StaticAssets } from './http-routes.js';
 import { createEdgeMetrics } from './metrics.js';
 import { createTopicBridge } from './topic-bridge.js';
+import { extractToken, type Authenticator } from './auth.js';
 import { createWsServer, type UpgradeDecision, type UpgradeRequest, type WsSocket } from './ws-server.js';
 
 /** Error codes the edge adds to the protocol's own (INVALID_TOPIC, BAD_FRAME). */
 export const EdgeErrorCode = {
   TooManyTopics: 'TOO_MANY_TOPICS',
   EdgeTopicLimit: 'EDGE_TOPIC_LIMIT',
+  /** The client's token does not grant this topic (its `topics` claim). */
+  ForbiddenTopic: 'FORBIDDEN_TOPIC',
 } as const;
 
 export type EdgeOptions = Pick<
@@ -69,6 +72,11 @@ export interface EdgeDeps {
    */
   readonly legacyRelay?: (onResult: (result: LegacyForwardResult) => void) => LegacyForwarder;
   readonly version?: string;
+  /**
+   * Verifies the client's token at the upgrade (auth.ts); absent, every client is accepted.
+   * A refused token gets 401 (503 when the keys cannot be fetched) and nothing is subscribed.
+   */
+  readonly authenticator?: Authenticator;
   /** This edge's name in demand messages (defaults to a random id). */
   readonly instanceId?: string;
   readonly now?: () => number;
@@ -220,7 +228,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     routes,
   });
 
-  function onUpgrade(req: UpgradeRequest): UpgradeDecision<ClientState> {
+  function onUpgrade(req: UpgradeRequest): UpgradeDecision<ClientState> | Promise<UpgradeDecision<ClientState>> {
     const reject = (status: number, reason: string, label: string): UpgradeDecision<ClientState> => {
       metrics.upgradesRejected.inc({ reason: label });
       return { accept: false, status, reason };
@@ -230,12 +238,28 @@ export function createEdge(deps: EdgeDeps): Edge {
     if (req.header('upgrade').toLowerCase() !== 'websocket') return reject(426, 'missing Upgrade: websocket', 'no_upgrade_header');
     if (!originAllowed(req.header('origin'), req.header('host'))) return reject(403, 'origin not allowed', 'origin');
     if (connections.size >= config.maxConnections) return reject(503, 'edge at connection capacity', 'capacity');
-    return { accept: true, data: createClientState(randomUUID(), now(), parseSubscribeQuery(req.query)) };
+    const initialTopics = parseSubscribeQuery(req.query);
+    const authenticate = deps.authenticator;
+    if (authenticate === undefined) return { accept: true, data: createClientState(randomUUID(), now(), initialTopics) };
+    // Headers are read now: the request object does not outlive this call.
+    const { token, protocol } = extractToken(req.query, req.header('sec-websocket-protocol'));
+    return authenticate(token).then((result): UpgradeDecision<ClientState> => {
+      if (!result.ok) return reject(result.status, result.reason, result.status === 401 ? 'unauthorized' : 'auth_unavailable');
+      if (draining) return reject(503, 'edge is draining', 'draining');
+      const data = createClientState(randomUUID(), now(), initialTopics, result.grant);
+      return protocol === undefined ? { accept: true, data } : { accept: true, data, protocol };
+    });
   }
 
   function onOpen(ws: Conn): void {
     connections.add(ws);
     metrics.connections.set(connections.size);
+    const expiresAtMs = ws.data.grant?.expiresAtMs;
+    if (expiresAtMs !== undefined) {
+      // Owned by the socket: cleared in onClose. A client refreshes its token and reconnects.
+      ws.data.expiryTimer = setTimeout(() => closeClient(ws, CloseCode.TokenExpired), Math.max(0, expiresAtMs - now()));
+      ws.data.expiryTimer.unref();
+    }
     ws.subscribe(HEARTBEAT_TOPIC);
     // Seed order: one `subscribed` per query topic, then `connected`, then the last values.
     const accepted: string[] = [];
@@ -294,9 +318,11 @@ export function createEdge(deps: EdgeDeps): Edge {
           ? { code: EdgeErrorCode.TooManyTopics, message: `Topic limit reached (${config.maxTopicsPerConnection} per connection)` }
           : !isValidTopic(topic)
             ? { code: ProtocolErrorCode.InvalidTopic, message: `Invalid topic: ${String(topic).slice(0, 80)}` }
-            : !bridge.acquire(topic)
-              ? { code: EdgeErrorCode.EdgeTopicLimit, message: 'This server has too many topics; try again later' }
-              : undefined;
+            : ws.data.grant !== undefined && !ws.data.grant.allows(topic)
+              ? { code: EdgeErrorCode.ForbiddenTopic, message: `Not allowed by your token: ${topic}` }
+              : !bridge.acquire(topic)
+                ? { code: EdgeErrorCode.EdgeTopicLimit, message: 'This server has too many topics; try again later' }
+                : undefined;
       if (error !== undefined) {
         metrics.clientErrors.inc({ code: error.code });
         send(ws, errorFrame(error.message, error.code));
@@ -359,6 +385,7 @@ export function createEdge(deps: EdgeDeps): Edge {
   }
 
   function onClose(ws: Conn, code: number): void {
+    clearTimeout(ws.data.expiryTimer);
     connections.delete(ws);
     slowClients.delete(ws);
     for (const topic of ws.data.topics.keys()) bridge.release(topic);

@@ -1,3 +1,5 @@
+import type { Grant } from './auth.js';
+
 /** Per-socket state, set at the handshake and owned by the socket (no ad-hoc socket properties). */
 export interface ClientState {
   readonly id: string;
@@ -18,9 +20,13 @@ export interface ClientState {
   badFrameWindowStartMs: number;
   /** Set once we decided to close, so nothing else is sent. */
   closing: boolean;
+  /** What the client's token allows; undefined when authentication is off. */
+  readonly grant: Grant | undefined;
+  /** Closes the socket with 4001 when the token expires; cleared on close. */
+  expiryTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-export function createClientState(id: string, nowMs: number, initialTopics: readonly string[]): ClientState {
+export function createClientState(id: string, nowMs: number, initialTopics: readonly string[], grant?: Grant): ClientState {
   return {
     id,
     connectedAtMs: nowMs,
@@ -31,6 +37,8 @@ export function createClientState(id: string, nowMs: number, initialTopics: read
     badFrames: 0,
     badFrameWindowStartMs: nowMs,
     closing: false,
+    grant,
+    expiryTimer: undefined,
   };
 }
 

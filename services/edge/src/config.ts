@@ -84,6 +84,16 @@ export const edgeConfigSchema = {
   shutdownDeadlineMs: int('EDGE_SHUTDOWN_DEADLINE_MS', 25_000, 'Hard exit if shutdown takes longer (keep under the pod grace period).', {
     min: 100,
   }),
+  auth: oneOf(
+    'EDGE_AUTH',
+    ['off', 'hs256', 'jwks'] as const,
+    'off',
+    'Client authentication at the upgrade: off, a JWT signed with EDGE_AUTH_HS256_SECRET (hs256), or with the RS256 keys at EDGE_AUTH_JWKS_URL (jwks).',
+  ),
+  authHs256Secret: str('EDGE_AUTH_HS256_SECRET', '', 'Shared HS256 secret (at least 32 bytes) when EDGE_AUTH=hs256.'),
+  authJwksUrl: str('EDGE_AUTH_JWKS_URL', '', 'JWKS URL of the RS256 public keys when EDGE_AUTH=jwks (cached and refreshed).'),
+  authIssuer: str('EDGE_AUTH_ISSUER', '', 'Required iss claim, if set.'),
+  authAudience: str('EDGE_AUTH_AUDIENCE', '', 'Required aud claim, if set.'),
   logLevel: oneOf('LOG_LEVEL', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const, 'info', 'pino log level.'),
 };
 
@@ -100,6 +110,12 @@ export function parseEdgeConfig(env: Readonly<Record<string, string | undefined>
     problems.push(
       `EDGE_DRAIN_MS (${config.drainMs}) plus ${DRAIN_MARGIN_MS} ms for the rest of the shutdown must fit in EDGE_SHUTDOWN_DEADLINE_MS (${config.shutdownDeadlineMs})`,
     );
+  }
+  if (config.auth === 'hs256' && Buffer.byteLength(config.authHs256Secret) < 32) {
+    problems.push('EDGE_AUTH_HS256_SECRET must hold at least 32 bytes when EDGE_AUTH=hs256');
+  }
+  if (config.auth === 'jwks' && !/^https?:\/\//.test(config.authJwksUrl)) {
+    problems.push('EDGE_AUTH_JWKS_URL must be an http(s) URL when EDGE_AUTH=jwks');
   }
   if (problems.length > 0) throw new ConfigError('edge', problems);
   return config;

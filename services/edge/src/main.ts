@@ -7,6 +7,7 @@ import { connectNats, connectRedis, createLegacyForwarder, createNatsBus, create
 import { parseEnvOrExit } from '@repo/config';
 import { createLifecycle, createLogger, createRegistry } from '@repo/observability';
 import { createEdge } from './app.js';
+import { authOptions, createAuthenticator } from './auth.js';
 import { parseEdgeConfig } from './config.js';
 import { EDGE_VERSION } from './version.js';
 
@@ -31,11 +32,13 @@ lifecycle.add('redis-subscriber', async () => {
 const instanceId = `edge-${hostname()}-${process.pid}-${randomUUID().slice(0, 8)}`;
 const bus = createNatsBus(nc, { logger });
 const lastValues = createRedisLastValueStore(redis, { keyPrefix: config.redisKeyPrefix });
+const authenticator = createAuthenticator(authOptions(config));
 const edge = createEdge({
   config,
   logger,
   registry,
   version: EDGE_VERSION,
+  ...(authenticator !== undefined ? { authenticator } : {}),
   instanceId,
   bus,
   lastValues,

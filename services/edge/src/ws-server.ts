@@ -24,8 +24,10 @@ export interface UpgradeRequest {
   header(name: string): string;
 }
 
+/** `protocol`: the Sec-WebSocket-Protocol to answer with (default: echo what the client offered). */
 export type UpgradeDecision<D> =
-  { readonly accept: true; readonly data: D } | { readonly accept: false; readonly status: number; readonly reason: string };
+  | { readonly accept: true; readonly data: D; readonly protocol?: string }
+  | { readonly accept: false; readonly status: number; readonly reason: string };
 
 export interface HttpRequestInfo {
   readonly path: string;
@@ -45,7 +47,11 @@ export interface WsServerOptions<D> {
   readonly path: string;
   readonly maxPayloadLength: number;
   readonly maxBackpressure: number;
-  upgrade(req: UpgradeRequest): UpgradeDecision<D>;
+  /**
+   * Accepts or refuses a handshake. Read every header synchronously (the request object is
+   * gone after this call returns); a promise may follow for asynchronous checks (a token).
+   */
+  upgrade(req: UpgradeRequest): UpgradeDecision<D> | Promise<UpgradeDecision<D>>;
   open(ws: WsSocket<D>): void;
   message(ws: WsSocket<D>, data: ArrayBuffer, isBinary: boolean): void;
   /** A message was dropped because the socket's send buffer was over `maxBackpressure`. */
@@ -84,6 +90,7 @@ interface Slot<D> {
 const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: 'OK',
   400: 'Bad Request',
+  401: 'Unauthorized',
   403: 'Forbidden',
   404: 'Not Found',
   426: 'Upgrade Required',
@@ -157,23 +164,40 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
       const key = req.getHeader('sec-websocket-key');
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
-      let decision: UpgradeDecision<D>;
+      const failed = (err: unknown): UpgradeDecision<D> => {
+        options.handlerError(err, 'upgrade');
+        return { accept: false, status: 500, reason: 'internal error' };
+      };
+      const finish = (decision: UpgradeDecision<D>): void => {
+        res.cork(() => {
+          if (decision.accept) {
+            res.upgrade<Slot<D>>({ data: decision.data, socket: undefined }, key, decision.protocol ?? protocol, extensions, context);
+          } else {
+            res
+              .writeStatus(`${decision.status} ${STATUS_TEXT[decision.status] ?? 'Error'}`)
+              .writeHeader('content-type', 'text/plain')
+              .end(decision.reason);
+          }
+        });
+      };
+      let decision: UpgradeDecision<D> | Promise<UpgradeDecision<D>>;
       try {
         decision = options.upgrade(request);
       } catch (err) {
-        options.handlerError(err, 'upgrade');
-        decision = { accept: false, status: 500, reason: 'internal error' };
+        decision = failed(err);
       }
-      if (!decision.accept) {
-        res.cork(() => {
-          res
-            .writeStatus(`${decision.status} ${STATUS_TEXT[decision.status] ?? 'Error'}`)
-            .writeHeader('content-type', 'text/plain')
-            .end(decision.reason);
-        });
+      if (!(decision instanceof Promise)) {
+        finish(decision);
         return;
       }
-      res.upgrade<Slot<D>>({ data: decision.data, socket: undefined }, key, protocol, extensions, context);
+      // Asynchronous: the client may go away meanwhile, and then `res` must not be touched.
+      let aborted = false;
+      res.onAborted(() => {
+        aborted = true;
+      });
+      void decision.catch(failed).then((settled) => {
+        if (!aborted) finish(settled);
+      });
     },
     open(ws) {
       const slot = ws.getUserData();

@@ -22,6 +22,7 @@ export interface TestEdgeOptions {
   readonly bus?: Bus;
   readonly lastValues?: LastValueStore;
   readonly legacyRelay?: EdgeDeps['legacyRelay'];
+  readonly authenticator?: EdgeDeps['authenticator'];
 }
 
 /** An edge on 127.0.0.1 port 0 with the defaults of its config schema, in-memory ports unless given. */
@@ -37,6 +38,7 @@ export async function startTestEdge(opts: TestEdgeOptions = {}): Promise<TestEdg
     bus,
     lastValues,
     ...(opts.legacyRelay ? { legacyRelay: opts.legacyRelay } : {}),
+    ...(opts.authenticator ? { authenticator: opts.authenticator } : {}),
   });
   await edge.start();
   return {

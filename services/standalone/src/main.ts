@@ -18,7 +18,7 @@ import {
 import { parseEnvOrExit } from '@repo/config';
 import { buildDashboard } from '@repo/dashboard';
 import { countDailyPrices, migrate, openDb } from '@repo/db';
-import { createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
+import { authOptions, createAuthenticator, createEdge, parseEdgeConfig, type EdgeDeps } from '@repo/edge';
 import { createKiwoomClient } from '@repo/kiwoom';
 import { DEFAULT_APP_KEY, DEFAULT_SECRET_KEY, createKiwoomSim, parseKiwoomSimConfig } from '@repo/kiwoom-sim';
 import { isTradingDay, kstDate, kstInstant, previousTradingDay } from '@repo/market';
@@ -137,11 +137,13 @@ const ingest = createPriceIngest({ config: ingestConfig, logger, registry, insta
 const engine = createSignalEngine({ config: signalsConfig, logger, registry, instanceId, bus, lastValues, db, clock: marketClock });
 // The dashboard, bundled in memory by esbuild (tens of ms) and served by the edge at /.
 const dashboard = await buildDashboard();
+const authenticator = createAuthenticator(authOptions(edgeConfig));
 const edge = createEdge({
   config: edgeConfig,
   logger,
   registry,
   instanceId,
+  ...(authenticator !== undefined ? { authenticator } : {}),
   bus,
   lastValues,
   staticAssets: dashboard,
