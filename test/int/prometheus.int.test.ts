@@ -237,10 +237,15 @@ describe('Prometheus on the real services', () => {
     }
   }, 60_000);
 
-  it('passes promtool check rules', () => {
-    const result = spawnSync('promtool', ['check', 'rules', join(root, 'deploy/prometheus/alerts.yml')], { encoding: 'utf8' });
-    expect(result.status, result.stdout + result.stderr).toBe(0);
-    expect(result.stdout).toContain(`SUCCESS: ${ALERTS.length} rules found`);
+  it('passes promtool check rules, and the alert unit tests (each alert fires on its fault, stays quiet under its guards)', () => {
+    const check = spawnSync('promtool', ['check', 'rules', join(root, 'deploy/prometheus/alerts.yml')], { encoding: 'utf8' });
+    expect(check.status, check.stdout + check.stderr).toBe(0);
+    expect(check.stdout).toContain(`SUCCESS: ${ALERTS.length} rules found`);
+    const tests = readFileSync(join(root, 'deploy/prometheus/alerts.test.yml'), 'utf8');
+    for (const alert of ALERTS) expect(tests, `${alert.alert} has a promtool test`).toContain(`alertname: ${alert.alert}`);
+    const run = spawnSync('promtool', ['test', 'rules', join(root, 'deploy/prometheus/alerts.test.yml')], { encoding: 'utf8' });
+    expect(run.status, run.stdout + run.stderr).toBe(0);
+    expect(run.stdout).toContain('SUCCESS');
   });
 
   it('fires IngestNoLeader when the ingest leader stops, and not before', async () => {
