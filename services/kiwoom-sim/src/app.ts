@@ -3,6 +3,7 @@
  * standalone process, other services' tests and this package's tests can embed it on loopback.
  * One listener serves both the Kiwoom paths and the admin API (`/admin/*`).
  */
+import { timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -26,6 +27,7 @@ export type KiwoomSimOptions = Pick<
   KiwoomSimConfig,
   | 'host'
   | 'port'
+  | 'adminToken'
   | 'mode'
   | 'appKey'
   | 'secretKey'
@@ -113,6 +115,14 @@ export function createKiwoomSim(deps: KiwoomSimDeps): KiwoomSim {
   let port = 0;
   let stopping: Promise<void> | undefined;
 
+  /** /admin/health stays open (probes); the rest needs the token when one is configured. */
+  function adminAllowed(path: string, authorization: string | undefined): boolean {
+    if (config.adminToken === '' || path === `${ADMIN_PREFIX}health`) return true;
+    const expected = Buffer.from(`Bearer ${config.adminToken}`);
+    const given = Buffer.from(authorization ?? '');
+    return given.length === expected.length && timingSafeEqual(given, expected);
+  }
+
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0] ?? '/';
@@ -127,6 +137,10 @@ export function createKiwoomSim(deps: KiwoomSimDeps): KiwoomSim {
       return;
     }
     if (path.startsWith(ADMIN_PREFIX)) {
+      if (!adminAllowed(path, req.headers.authorization)) {
+        sendRaw(res, 401, { 'content-type': 'application/json;charset=UTF-8' }, JSON.stringify({ error: 'admin token required' }));
+        return;
+      }
       const result = admin.handle(method, path, body);
       sendRaw(res, result.status, { 'content-type': 'application/json;charset=UTF-8' }, JSON.stringify(result.body));
       log.debug({ method, path, status: result.status }, 'admin request');

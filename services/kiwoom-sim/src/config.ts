@@ -54,6 +54,11 @@ const checkRateLimit = (item: string): string | null => {
 export const kiwoomSimConfigSchema = {
   host: str('KIWOOM_SIM_HOST', '127.0.0.1', 'Address to listen on (plain HTTP; keep it on loopback).'),
   port: int('KIWOOM_SIM_PORT', DEFAULT_PORT, 'Port; 0 picks a free one (see KIWOOM_SIM_PORT_FILE).', { min: 0, max: 65_535 }),
+  adminToken: str(
+    'KIWOOM_SIM_ADMIN_TOKEN',
+    '',
+    'If set, /admin/* (except /admin/health) needs Authorization: Bearer <token>; required when KIWOOM_SIM_HOST is not loopback.',
+  ),
   portFile: str('KIWOOM_SIM_PORT_FILE', '', 'If set, the bound port is written to this file.'),
   mode: oneOf('KIWOOM_SIM_MODE', ['real', 'mock'] as const, 'real', 'Which host to behave like: real (api) or mock (mockapi).'),
   appKey: str('KIWOOM_SIM_APP_KEY', DEFAULT_APP_KEY, "App key of the simulated mode's account."),
@@ -107,6 +112,15 @@ export function parseKiwoomSimConfig(env: Readonly<Record<string, string | undef
   const problems: string[] = [];
   if (config.otherAppKey === config.appKey) problems.push('KIWOOM_SIM_OTHER_APP_KEY must differ from KIWOOM_SIM_APP_KEY');
   if (config.clock === 'wall' && config.speed !== 1) problems.push('KIWOOM_SIM_SPEED must be 1 with KIWOOM_SIM_CLOCK=wall');
+  // The admin API injects faults and moves the clock: off loopback, only with a token.
+  if (!isLoopbackHost(config.host) && config.adminToken === '') {
+    problems.push(`KIWOOM_SIM_ADMIN_TOKEN must be set when KIWOOM_SIM_HOST (${config.host}) is not a loopback address`);
+  }
   if (problems.length > 0) throw new ConfigError('kiwoom-sim', problems);
   return Object.freeze(config);
+}
+
+/** 127.0.0.0/8, ::1 and localhost. */
+function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }

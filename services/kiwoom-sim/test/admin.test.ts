@@ -1,5 +1,6 @@
 // The admin API (kiwoom-rest.md §9 item 18): faults, token expiry, clock, stats; bad input changes nothing.
 import { describe, expect, it } from 'vitest';
+import { parseKiwoomSimConfig } from '../src/config.js';
 import { codeOf, startTestSim } from './harness.js';
 
 describe('admin faults', () => {
@@ -153,5 +154,29 @@ describe('admin stats', () => {
       total: 5,
     });
     expect((await t.admin('DELETE', '/admin/stats')).json).toEqual({ requests: {}, rateLimited: {}, total: 0 });
+  });
+});
+
+describe('admin token', () => {
+  it('needs Authorization: Bearer <token> on every admin path but /admin/health when KIWOOM_SIM_ADMIN_TOKEN is set', async () => {
+    const t = await startTestSim({ env: { KIWOOM_SIM_ADMIN_TOKEN: 'admin-secret' } });
+    const call = (path: string, authorization?: string, method = 'GET') =>
+      fetch(`${t.url}${path}`, { method, ...(authorization !== undefined ? { headers: { authorization } } : {}) });
+    expect((await call('/admin/faults')).status).toBe(401);
+    expect(await (await call('/admin/clock', 'Bearer wrong-secret')).json()).toEqual({ error: 'admin token required' });
+    expect((await call('/admin/tokens/expire', undefined, 'POST')).status).toBe(401);
+    expect((await call('/admin/faults', 'Bearer admin-secret')).status).toBe(200);
+    expect((await call('/admin/health')).status).toBe(200);
+    // The Kiwoom API itself is unaffected.
+    expect((await t.tr('ka10095', { stk_cd: '005930' })).status).toBe(200);
+  });
+
+  it('is required to listen off loopback, so faults and the clock are never open to the network', () => {
+    expect(() => parseKiwoomSimConfig({ KIWOOM_SIM_HOST: '0.0.0.0' })).toThrow(
+      /KIWOOM_SIM_ADMIN_TOKEN must be set when KIWOOM_SIM_HOST \(0\.0\.0\.0\) is not a loopback address/,
+    );
+    expect(() => parseKiwoomSimConfig({ KIWOOM_SIM_HOST: '0.0.0.0', KIWOOM_SIM_ADMIN_TOKEN: 't' })).not.toThrow();
+    expect(() => parseKiwoomSimConfig({ KIWOOM_SIM_HOST: '127.0.0.1' })).not.toThrow();
+    expect(() => parseKiwoomSimConfig({ KIWOOM_SIM_HOST: '::1' })).not.toThrow();
   });
 });
