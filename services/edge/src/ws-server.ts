@@ -169,15 +169,17 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
         return { accept: false, status: 500, reason: 'internal error' };
       };
       const finish = (decision: UpgradeDecision<D>): void => {
+        if (decision.accept) {
+          // Not inside res.cork: with this uWS build, a socket upgraded inside a cork is dropped
+          // (1006) right after its first frames (test/int/secrets.int.test.ts caught it against Redis).
+          res.upgrade<Slot<D>>({ data: decision.data, socket: undefined }, key, decision.protocol ?? protocol, extensions, context);
+          return;
+        }
         res.cork(() => {
-          if (decision.accept) {
-            res.upgrade<Slot<D>>({ data: decision.data, socket: undefined }, key, decision.protocol ?? protocol, extensions, context);
-          } else {
-            res
-              .writeStatus(`${decision.status} ${STATUS_TEXT[decision.status] ?? 'Error'}`)
-              .writeHeader('content-type', 'text/plain')
-              .end(decision.reason);
-          }
+          res
+            .writeStatus(`${decision.status} ${STATUS_TEXT[decision.status] ?? 'Error'}`)
+            .writeHeader('content-type', 'text/plain')
+            .end(decision.reason);
         });
       };
       let decision: UpgradeDecision<D> | Promise<UpgradeDecision<D>>;

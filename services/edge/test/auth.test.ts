@@ -7,6 +7,7 @@ import { SignJWT, exportJWK, generateKeyPair, type JWTPayload } from 'jose';
 import WebSocket from 'ws';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '@repo/client';
+import { createMemoryLastValueStore, type LastValueStore } from '@repo/bus';
 import { CloseCode } from '@repo/protocol';
 import { createAuthenticator } from '../src/auth.js';
 import { connectClient, type Frame } from '../../../test/fixtures/ws-client.js';
@@ -85,6 +86,25 @@ describe('authentication with HS256', () => {
     await client.next((f: Frame) => f.type === 'connected');
     expect(client.frames[0]).toEqual({ type: 'subscribed', topic: 'market-gate', message: 'Subscribed to market-gate' });
     await client.close();
+  });
+
+  it('keeps the socket open after an asynchronous upgrade and delivers a snapshot read a moment later', async () => {
+    const store = createMemoryLastValueStore();
+    // The store answers on a later turn of the event loop, as Redis does.
+    const slowStore: LastValueStore = {
+      ...store,
+      get: async (topic) => new Promise((resolve) => setTimeout(() => resolve(store.get(topic)), 5)),
+    };
+    const authenticator = createAuthenticator({ mode: 'hs256', hs256Secret: SECRET, jwksUrl: '', issuer: 'krx', audience: '' })!;
+    const edge = await startTestEdge({ authenticator, lastValues: slowStore });
+    edges.push(edge);
+    await createTestProducer(edge.bus, store)('market-gate', aGateUpdate('GREEN', 71));
+    const client = await connectClient(`${edge.wsUrl}?subscribe=market-gate&token=${await hsToken()}`);
+    expect(await client.next((f: Frame) => f.type === 'market_gate_update')).toMatchObject({ topic: 'market-gate' });
+    client.send({ type: 'ping' });
+    await client.next((f: Frame) => f.type === 'pong');
+    await client.close();
+    expect(await client.closed).toMatchObject({ code: 1000 });
   });
 
   it('accepts a token in Sec-WebSocket-Protocol (bearer, <jwt>) and answers with the bearer subprotocol', async () => {
