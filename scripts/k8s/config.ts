@@ -28,7 +28,15 @@ export const SERVICE_CONFIGS: readonly ServiceConfigSpec[] = [
     service: 'edge',
     schema: edgeConfigSchema,
     path: 'k8s/base/config/edge-config.yaml',
-    overrides: { NATS_URL, EDGE_HOST: '0.0.0.0', PORT: '8080' },
+    // Behind ingress-nginx: the client address is the last X-Forwarded-For entry, which the
+    // controller sets; 200 sockets per address leaves room for offices behind one NAT.
+    overrides: {
+      NATS_URL,
+      EDGE_HOST: '0.0.0.0',
+      PORT: '8080',
+      EDGE_CLIENT_IP_HEADER: 'x-forwarded-for',
+      EDGE_MAX_CONNECTIONS_PER_IP: '200',
+    },
     secret: 'krx-realtime-secrets',
   },
   {

@@ -19,6 +19,8 @@ export const CloseCode = {
   IdleTimeout: 4000,
   /** The client's token expired (authentication on): refresh it and reconnect. */
   TokenExpired: 4001,
+  /** The client sent frames faster than EDGE_MAX_MESSAGES_PER_SECOND beyond its burst. */
+  RateLimited: 4002,
 } as const;
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
 
@@ -32,4 +34,5 @@ export const CLOSE_REASONS: Readonly<Record<CloseCode, string>> = {
   [CloseCode.TryAgainLater]: 'slow consumer, reconnect later',
   [CloseCode.IdleTimeout]: 'idle timeout',
   [CloseCode.TokenExpired]: 'token expired',
+  [CloseCode.RateLimited]: 'too many messages',
 };

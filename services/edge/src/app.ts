@@ -23,13 +23,20 @@ import {
 } from '@repo/protocol';
 import type { Registry } from 'prom-client';
 import type { EdgeConfig } from './config.js';
-import { createClientState, parseSubscribeQuery, recordBadFrame, type ClientState } from './client-state.js';
+import {
+  clientAddress,
+  createClientState,
+  parseSubscribeQuery,
+  recordBadFrame,
+  takeMessageToken,
+  type ClientState,
+} from './client-state.js';
 import { createHeartbeat } from './heartbeat.js';
 import { createOriginPolicy } from './origin.js';
 import { createHttpRoutes, type StaticAssets } from './http-routes.js';
 import { createEdgeMetrics } from './metrics.js';
 import { createTopicBridge } from './topic-bridge.js';
-import { extractToken, type Authenticator } from './auth.js';
+import { extractToken, type Authenticator, type Grant } from './auth.js';
 import { createWsServer, type UpgradeDecision, type UpgradeRequest, type WsSocket } from './ws-server.js';
 
 /** Error codes the edge adds to the protocol's own (INVALID_TOPIC, BAD_FRAME). */
@@ -55,6 +62,10 @@ export type EdgeOptions = Pick<
   | 'allowedOrigins'
   | 'drainMs'
   | 'badFrameLimit'
+  | 'maxConnectionsPerIp'
+  | 'clientIpHeader'
+  | 'maxMessagesPerSecond'
+  | 'messageBurst'
   | 'badFrameWindowMs'
   | 'watchTickers'
   | 'demandLeaseIntervalMs'
@@ -121,6 +132,8 @@ export function createEdge(deps: EdgeDeps): Edge {
   const originAllowed = createOriginPolicy(config.allowedOrigins);
   // Open sockets: bounded by maxConnections, needed by the reaper and the drain.
   const connections = new Set<Conn>();
+  /** Open sockets per client address, for EDGE_MAX_CONNECTIONS_PER_IP; keys go at zero, so it is bounded by `connections`. */
+  const connectionsByIp = new Map<string, number>();
   const lastFanout = { price: undefined as number | undefined, signal: undefined as number | undefined };
   let subscriptionCount = 0;
   let port = 0;
@@ -238,21 +251,28 @@ export function createEdge(deps: EdgeDeps): Edge {
     if (req.header('upgrade').toLowerCase() !== 'websocket') return reject(426, 'missing Upgrade: websocket', 'no_upgrade_header');
     if (!originAllowed(req.header('origin'), req.header('host'))) return reject(403, 'origin not allowed', 'origin');
     if (connections.size >= config.maxConnections) return reject(503, 'edge at connection capacity', 'capacity');
+    const ip = clientAddress(req.remoteAddress, config.clientIpHeader === '' ? '' : req.header(config.clientIpHeader.toLowerCase()));
+    const overIpLimit = (): boolean => config.maxConnectionsPerIp > 0 && (connectionsByIp.get(ip) ?? 0) >= config.maxConnectionsPerIp;
+    if (overIpLimit()) return reject(429, 'too many connections from this address', 'per_ip');
     const initialTopics = parseSubscribeQuery(req.query);
+    const state = (grant?: Grant): ClientState =>
+      createClientState(randomUUID(), now(), initialTopics, { ip, burst: config.messageBurst, grant });
     const authenticate = deps.authenticator;
-    if (authenticate === undefined) return { accept: true, data: createClientState(randomUUID(), now(), initialTopics) };
+    if (authenticate === undefined) return { accept: true, data: state() };
     // Headers are read now: the request object does not outlive this call.
     const { token, protocol } = extractToken(req.query, req.header('sec-websocket-protocol'));
     return authenticate(token).then((result): UpgradeDecision<ClientState> => {
       if (!result.ok) return reject(result.status, result.reason, result.status === 401 ? 'unauthorized' : 'auth_unavailable');
       if (draining) return reject(503, 'edge is draining', 'draining');
-      const data = createClientState(randomUUID(), now(), initialTopics, result.grant);
+      if (overIpLimit()) return reject(429, 'too many connections from this address', 'per_ip');
+      const data = state(result.grant);
       return protocol === undefined ? { accept: true, data } : { accept: true, data, protocol };
     });
   }
 
   function onOpen(ws: Conn): void {
     connections.add(ws);
+    connectionsByIp.set(ws.data.ip, (connectionsByIp.get(ws.data.ip) ?? 0) + 1);
     metrics.connections.set(connections.size);
     const expiresAtMs = ws.data.grant?.expiresAtMs;
     if (expiresAtMs !== undefined) {
@@ -275,6 +295,12 @@ export function createEdge(deps: EdgeDeps): Edge {
   function onMessage(ws: Conn, data: ArrayBuffer, isBinary: boolean): void {
     ws.data.lastSeenMs = now();
     if (ws.data.closing) return;
+    // Every frame counts (subscribe churn, pings, garbage): a flood closes only this socket.
+    if (!takeMessageToken(ws.data, ws.data.lastSeenMs, config.maxMessagesPerSecond, config.messageBurst)) {
+      metrics.clientErrors.inc({ code: 'RATE_LIMITED' });
+      closeClient(ws, CloseCode.RateLimited);
+      return;
+    }
     if (data.byteLength > config.maxFrameBytes) {
       metrics.clientErrors.inc({ code: 'FRAME_TOO_LARGE' });
       closeClient(ws, CloseCode.MessageTooBig);
@@ -386,7 +412,11 @@ export function createEdge(deps: EdgeDeps): Edge {
 
   function onClose(ws: Conn, code: number): void {
     clearTimeout(ws.data.expiryTimer);
-    connections.delete(ws);
+    if (connections.delete(ws)) {
+      const left = (connectionsByIp.get(ws.data.ip) ?? 1) - 1;
+      if (left > 0) connectionsByIp.set(ws.data.ip, left);
+      else connectionsByIp.delete(ws.data.ip);
+    }
     slowClients.delete(ws);
     for (const topic of ws.data.topics.keys()) bridge.release(topic);
     subscriptionCount -= ws.data.topics.size;

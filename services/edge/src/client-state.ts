@@ -22,11 +22,21 @@ export interface ClientState {
   closing: boolean;
   /** What the client's token allows; undefined when authentication is off. */
   readonly grant: Grant | undefined;
+  /** The client's address (the socket peer, or the proxy header's), for the per-address limit. */
+  readonly ip: string;
+  /** Token bucket of inbound frames (EDGE_MAX_MESSAGES_PER_SECOND, EDGE_MESSAGE_BURST). */
+  rateTokens: number;
+  rateRefilledAtMs: number;
   /** Closes the socket with 4001 when the token expires; cleared on close. */
   expiryTimer: ReturnType<typeof setTimeout> | undefined;
 }
 
-export function createClientState(id: string, nowMs: number, initialTopics: readonly string[], grant?: Grant): ClientState {
+export function createClientState(
+  id: string,
+  nowMs: number,
+  initialTopics: readonly string[],
+  opts: { ip?: string; burst?: number; grant?: Grant | undefined } = {},
+): ClientState {
   return {
     id,
     connectedAtMs: nowMs,
@@ -37,7 +47,10 @@ export function createClientState(id: string, nowMs: number, initialTopics: read
     badFrames: 0,
     badFrameWindowStartMs: nowMs,
     closing: false,
-    grant,
+    grant: opts.grant,
+    ip: opts.ip ?? '',
+    rateTokens: opts.burst ?? Number.POSITIVE_INFINITY,
+    rateRefilledAtMs: nowMs,
     expiryTimer: undefined,
   };
 }
@@ -64,4 +77,23 @@ export function parseSubscribeQuery(query: string): string[] {
     if (topic.length > 0) seen.add(topic);
   }
   return [...seen];
+}
+
+/**
+ * Takes one frame from the socket's token bucket, refilled at `perSecond` up to `burst`; false
+ * when the bucket is empty (the client is over its rate).
+ */
+export function takeMessageToken(state: ClientState, nowMs: number, perSecond: number, burst: number): boolean {
+  const refill = ((nowMs - state.rateRefilledAtMs) * perSecond) / 1000;
+  state.rateTokens = Math.min(burst, state.rateTokens + refill);
+  state.rateRefilledAtMs = nowMs;
+  if (state.rateTokens < 1) return false;
+  state.rateTokens -= 1;
+  return true;
+}
+
+/** The client address: the last entry of the proxy's header when one is configured, else the peer. */
+export function clientAddress(peer: string, headerValue: string): string {
+  const last = headerValue.split(',').at(-1)?.trim() ?? '';
+  return last === '' ? peer : last;
 }

@@ -84,6 +84,26 @@ export const edgeConfigSchema = {
   shutdownDeadlineMs: int('EDGE_SHUTDOWN_DEADLINE_MS', 25_000, 'Hard exit if shutdown takes longer (keep under the pod grace period).', {
     min: 100,
   }),
+  maxConnectionsPerIp: int(
+    'EDGE_MAX_CONNECTIONS_PER_IP',
+    0,
+    'Open sockets per client address; upgrades beyond get 429. 0 = no limit (behind a proxy, set EDGE_CLIENT_IP_HEADER).',
+    { min: 0 },
+  ),
+  clientIpHeader: str(
+    'EDGE_CLIENT_IP_HEADER',
+    '',
+    'Header carrying the client address set by the reverse proxy (x-forwarded-for: its last entry, the one the proxy added); empty = the socket peer.',
+  ),
+  maxMessagesPerSecond: int(
+    'EDGE_MAX_MESSAGES_PER_SECOND',
+    50,
+    'Client frames per second per connection (token bucket); beyond the burst the socket closes with 4002.',
+    { min: 1 },
+  ),
+  messageBurst: int('EDGE_MESSAGE_BURST', 200, 'Frames a connection may send at once before EDGE_MAX_MESSAGES_PER_SECOND applies.', {
+    min: 1,
+  }),
   auth: oneOf(
     'EDGE_AUTH',
     ['off', 'hs256', 'jwks'] as const,

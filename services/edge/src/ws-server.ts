@@ -21,6 +21,8 @@ export interface WsSocket<D> {
 
 export interface UpgradeRequest {
   readonly query: string;
+  /** The peer's address as text (a proxy's, behind one). */
+  readonly remoteAddress: string;
   header(name: string): string;
 }
 
@@ -91,6 +93,7 @@ const STATUS_TEXT: Readonly<Record<number, string>> = {
   200: 'OK',
   400: 'Bad Request',
   401: 'Unauthorized',
+  429: 'Too Many Requests',
   403: 'Forbidden',
   404: 'Not Found',
   426: 'Upgrade Required',
@@ -160,7 +163,11 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
     sendPingsAutomatically: false,
     upgrade(res, req, context) {
       // HttpRequest is stack-allocated: read every header before anything else.
-      const request: UpgradeRequest = { query: req.getQuery() ?? '', header: (name) => req.getHeader(name) };
+      const request: UpgradeRequest = {
+        query: req.getQuery() ?? '',
+        remoteAddress: Buffer.from(res.getRemoteAddressAsText()).toString(),
+        header: (name) => req.getHeader(name),
+      };
       const key = req.getHeader('sec-websocket-key');
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
