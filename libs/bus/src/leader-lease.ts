@@ -7,8 +7,17 @@ import { silentLogger, type BusLogger } from './logger.js';
  * Acquire is `SET key owner NX PX ttl`; the holder renews every `renewEveryMs` with a compare-and-
  * extend script, and gives the lease up (calls `onChange(false)`) as soon as a renewal fails or
  * the last successful one is older than `ttlMs − renewEveryMs`, so it stops acting before anyone
- * else can acquire. A standby takes over within one TTL of the leader's death. Time is injected
- * for the local safety check only; the expiry itself is Redis's.
+ * else can acquire. A standby takes over within one TTL of the leader's death: after a refused
+ * attempt it tries again when the key expires. Time is injected for the local safety check only;
+ * the expiry itself is Redis's.
+ *
+ * Surviving a Redis outage (optional, both hooks given): the leader also announces itself on a
+ * second channel (the bus, see `createLeaderBeacon`). While Redis cannot be reached, the leader
+ * keeps leading as long as `holdWhileUnreachable()` says its announcements reach the others, and
+ * a candidate never acquires while `peerLeads()` says another instance announced itself within a
+ * TTL. So a lease key lost with a restarted Redis is re-taken by the leader that was still acting,
+ * not by a standby: one leader or none, never two. Without the hooks, the leader steps down one
+ * renewal before the TTL when Redis is unreachable.
  */
 export interface LeaderLease {
   start(): void;
@@ -26,6 +35,10 @@ export interface LeaderLeaseOptions {
   /** @default ttlMs / 3 */
   readonly renewEveryMs?: number;
   readonly onChange: (leader: boolean) => void;
+  /** True while another instance announced within a TTL that it leads: no acquire attempt then. */
+  readonly peerLeads?: () => boolean;
+  /** While Redis is unreachable, the leader keeps the lease as long as this is true. @default never */
+  readonly holdWhileUnreachable?: () => boolean;
   readonly logger?: BusLogger;
   readonly now?: () => number;
 }
@@ -42,6 +55,8 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
   const now = opts.now ?? Date.now;
   let leader = false;
   let lastRenewedMs = Number.NEGATIVE_INFINITY;
+  /** The leader's last round trip to Redis failed (not: Redis refused the renewal). */
+  let unreachable = false;
   let timer: NodeJS.Timeout | undefined;
   let inFlight: Promise<void> | undefined;
   let stopped = false;
@@ -49,48 +64,72 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
   const become = (value: boolean): void => {
     if (leader === value) return;
     leader = value;
+    unreachable = false;
     logger.info({ key, owner, leader: value }, value ? 'leader lease acquired' : 'leader lease lost');
     opts.onChange(value);
   };
 
-  const tick = async (): Promise<void> => {
+  const renewedRecently = (): boolean => now() - lastRenewedMs <= ttlMs - renewEveryMs;
+  const holding = (): boolean => renewedRecently() || (unreachable && (opts.holdWhileUnreachable?.() ?? false));
+
+  /** One round; resolves the delay until the next. */
+  const tick = async (): Promise<number> => {
+    let nextMs = renewEveryMs;
     try {
       if (leader) {
         const renewed = await redis.eval(RENEW_IF_OWNER, 1, key, owner, String(ttlMs));
-        if (renewed === 1) lastRenewedMs = now();
-        else become(false);
+        // Not ours any more: expired while this process was paused, lost with a restarted Redis,
+        // or taken by another. Re-taking it is safe only if nobody holds it.
+        const retaken = renewed !== 1 && (await redis.set(key, owner, 'PX', ttlMs, 'NX')) === 'OK';
+        if (renewed === 1 || retaken) {
+          if (unreachable) logger.info({ key, owner }, 'leader lease store reachable again; lease kept');
+          lastRenewedMs = now();
+          unreachable = false;
+          // Someone may have led in between: the owner re-syncs as after an election.
+          if (retaken) opts.onChange(true);
+        } else become(false);
+      } else if (opts.peerLeads?.() === true) {
+        nextMs = Math.min(renewEveryMs, 100);
       } else {
         const acquired = await redis.set(key, owner, 'PX', ttlMs, 'NX');
         if (acquired === 'OK' && !stopped) {
           lastRenewedMs = now();
           become(true);
+        } else {
+          // Try again right when the holder's key expires (a dead leader is replaced within its TTL).
+          const remaining = await redis.pttl(key);
+          if (remaining >= 0) nextMs = Math.min(renewEveryMs, remaining + 10);
         }
       }
     } catch (err) {
+      if (leader) unreachable = true;
       logger.warn({ err, key }, 'leader lease round trip failed');
     }
-    // Without a recent renewal we cannot know whether the lease still stands: step down first.
-    if (leader && now() - lastRenewedMs > ttlMs - renewEveryMs) become(false);
+    // Without a recent renewal (or a reason to hold) we cannot know whether the lease still stands: step down first.
+    if (leader && !holding()) become(false);
+    return nextMs;
   };
 
-  const schedule = (): void => {
-    if (stopped) return;
-    timer = setTimeout(() => {
-      inFlight = tick().finally(() => {
+  const run = (): void => {
+    inFlight = tick().then(
+      (nextMs) => {
         inFlight = undefined;
-        schedule();
-      });
-    }, renewEveryMs);
+        schedule(nextMs);
+      },
+      () => undefined,
+    );
+  };
+
+  const schedule = (delayMs: number): void => {
+    if (stopped) return;
+    timer = setTimeout(run, delayMs);
     timer.unref();
   };
 
   return {
     start() {
-      if (timer !== undefined || stopped) return;
-      inFlight = tick().finally(() => {
-        inFlight = undefined;
-        schedule();
-      });
+      if (timer !== undefined || inFlight !== undefined || stopped) return;
+      run();
     },
     async stop() {
       if (stopped) return;
@@ -106,6 +145,6 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
       }
     },
     // Also time-based: a process that was paused past its lease must not act on a stale flag.
-    isLeader: () => leader && now() - lastRenewedMs <= ttlMs - renewEveryMs,
+    isLeader: () => leader && holding(),
   };
 }

@@ -38,4 +38,55 @@ describe('TopicPublisher', () => {
     await Promise.all([1, 2, 3, 4].map((level) => publisher.publish('market-gate', gate(level))));
     expect(seen).toEqual([1, 2, 3, 4]);
   });
+
+  it('keeps the live flow when the store fails: publishes anyway, continues its seq, tells onStoreError', async () => {
+    const bus = createMemoryBus();
+    const store = createMemoryLastValueStore();
+    let down = false;
+    const lastValues = {
+      ...store,
+      get: (topic: string) => (down ? Promise.reject(new Error('store down')) : store.get(topic)),
+      set: (topic: string, value: string) => (down ? Promise.reject(new Error('store down')) : store.set(topic, value)),
+    };
+    const seen: number[] = [];
+    bus.subscribe('md.gate', (data) => seen.push(decodeEnvelope(data).seq));
+    const errors: string[] = [];
+    const publisher = createTopicPublisher({ bus, lastValues, src: 'test', onStoreError: (topic) => errors.push(topic) });
+    await publisher.publish('market-gate', gate(1));
+    down = true;
+    await publisher.publish('market-gate', gate(2));
+    // A reset while the store is down (a re-taken lease) keeps the known seq.
+    publisher.reset();
+    await publisher.publish('market-gate', gate(3));
+    expect(seen).toEqual([1, 2, 3]);
+    expect(errors.length).toBeGreaterThanOrEqual(2);
+    // A topic never numbered cannot start without the store: it could go back below a stored seq.
+    await expect(publisher.publish('index:KOSPI', gate(1))).rejects.toThrow('store down');
+    down = false;
+    await publisher.publish('market-gate', gate(4));
+    expect(seen).toEqual([1, 2, 3, 4]);
+    expect(decodeEnvelope((await store.get('market-gate')) ?? '').seq).toBe(4);
+  });
+
+  it('after reset, continues from the higher of its own seq and the stored one', async () => {
+    const bus = createMemoryBus();
+    const store = createMemoryLastValueStore();
+    let lost = false;
+    // A restarted Redis without persistence answers every read with nothing.
+    const lastValues = { ...store, get: (topic: string) => (lost ? Promise.resolve(null) : store.get(topic)) };
+    const a = createTopicPublisher({ bus, lastValues, src: 'a' });
+    const b = createTopicPublisher({ bus, lastValues, src: 'b' });
+    await a.publish('market-gate', gate(1));
+    await a.publish('market-gate', gate(2));
+    // Another producer ran meanwhile: a continues after it.
+    await b.publish('market-gate', gate(3));
+    a.reset();
+    await a.publish('market-gate', gate(4));
+    expect(decodeEnvelope((await store.get('market-gate')) ?? '').seq).toBe(4);
+    // The store lost its value: a does not go back to 1.
+    lost = true;
+    a.reset();
+    await a.publish('market-gate', gate(5));
+    expect(decodeEnvelope((await store.get('market-gate')) ?? '').seq).toBe(5);
+  });
 });

@@ -1,3 +1,4 @@
+import type { BusLogger } from './logger.js';
 import { decodeEnvelope, encodeEnvelope, makeEnvelope, topicToSubject, type FanoutPayload } from '@repo/protocol';
 import type { Bus } from './bus.js';
 import type { LastValueStore } from './last-values.js';
@@ -6,6 +7,10 @@ import type { LastValueStore } from './last-values.js';
  * A topic's single producer: numbers messages per topic (continuing after the stored last value,
  * so a restarted producer never goes backwards), writes `lv:<topic>` first, then publishes once.
  * With a change key, a message equal to the previous one is not published at all.
+ *
+ * The store is for snapshots; the live flow does not depend on it. When the store cannot be
+ * written, the message is published anyway (`onStoreError` is told); when it cannot be read, a
+ * topic with a known seq continues from it. Only a topic never published and unreadable fails.
  */
 export interface TopicPublisher {
   /**
@@ -15,7 +20,7 @@ export interface TopicPublisher {
   publish(topic: string, payload: FanoutPayload, changeKey?: string): Promise<'published' | 'unchanged'>;
   /** Forgets a topic's change key and seq (a ticker that left the demand); bounded memory. */
   forget(topic: string): void;
-  /** Forgets every seq, so the next message re-reads the store (after another producer ran). */
+  /** Re-reads every topic's stored seq before its next message (after another producer may have run); never goes back. */
   reset(): void;
 }
 
@@ -25,10 +30,19 @@ export interface TopicPublisherDeps {
   /** The producing instance, as envelopes' `src`. */
   readonly src: string;
   readonly now?: () => Date;
+  /** The store refused a read or a write; the message was published all the same (when it could be). */
+  readonly onStoreError?: (topic: string, err: unknown) => void;
+  /** Store failures are logged here, one warning per 10 s at most (an outage fails every message). */
+  readonly logger?: BusLogger;
 }
 
+const STORE_ERROR_LOG_INTERVAL_MS = 10_000;
+
 interface TopicState {
+  /** The last seq published; -1 before the first. */
   seq: number;
+  /** `seq` has been checked against the store since the last reset. */
+  synced: boolean;
   changeKey: string | undefined;
   /** The tail of this topic's publish chain. */
   tail: Promise<unknown>;
@@ -37,6 +51,17 @@ interface TopicState {
 export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
   const now = deps.now ?? (() => new Date());
   const topics = new Map<string, TopicState>();
+  let lastStoreWarningMs = Number.NEGATIVE_INFINITY;
+  let unloggedStoreErrors = 0;
+  const storeError = (topic: string, err: unknown): void => {
+    deps.onStoreError?.(topic, err);
+    unloggedStoreErrors += 1;
+    const nowMs = now().getTime();
+    if (nowMs - lastStoreWarningMs < STORE_ERROR_LOG_INTERVAL_MS) return;
+    deps.logger?.warn({ err, topic, failures: unloggedStoreErrors }, 'last value store unavailable; publishing without it');
+    lastStoreWarningMs = nowMs;
+    unloggedStoreErrors = 0;
+  };
 
   const storedSeq = async (topic: string): Promise<number> => {
     const stored = await deps.lastValues.get(topic);
@@ -56,9 +81,22 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
     changeKey: string | undefined,
   ): Promise<'published' | 'unchanged'> => {
     if (changeKey !== undefined && changeKey === state.changeKey) return 'unchanged';
-    if (state.seq < 0) state.seq = await storedSeq(topic);
+    if (!state.synced) {
+      try {
+        state.seq = Math.max(state.seq, await storedSeq(topic));
+        state.synced = true;
+      } catch (err) {
+        // Unreadable store: a topic this process has numbered continues; a new one cannot start.
+        if (state.seq < 0) throw err;
+        storeError(topic, err);
+      }
+    }
     const envelope = makeEnvelope(topic, state.seq + 1, deps.src, payload, now());
-    await deps.lastValues.set(topic, JSON.stringify(envelope));
+    try {
+      await deps.lastValues.set(topic, JSON.stringify(envelope));
+    } catch (err) {
+      storeError(topic, err);
+    }
     deps.bus.publish(topicToSubject(topic), encodeEnvelope(envelope));
     state.seq = envelope.seq;
     state.changeKey = changeKey;
@@ -69,7 +107,7 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
     publish(topic, payload, changeKey) {
       let state = topics.get(topic);
       if (state === undefined) {
-        state = { seq: -1, changeKey: undefined, tail: Promise.resolve() };
+        state = { seq: -1, synced: false, changeKey: undefined, tail: Promise.resolve() };
         topics.set(topic, state);
       }
       const current = state;
@@ -84,7 +122,7 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
       // Another producer may have published meanwhile: re-read its seq, and never skip the next
       // message as "unchanged" against a value that is no longer the stored one.
       for (const state of topics.values()) {
-        state.seq = -1;
+        state.synced = false;
         state.changeKey = undefined;
       }
     },

@@ -2,7 +2,13 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createLeaderLease, type LeaderLease } from '../src/leader-lease.js';
+import { createLeaderBeacon } from '../src/leader-beacon.js';
+import { connectRedis } from '../src/connect-redis.js';
+import { createMemoryBus } from '../src/memory-bus.js';
+import { silentLogger } from '../src/logger.js';
 import { waitFor } from '../../../test/fixtures/wait-for.js';
+import { startRedis } from '../../../test/fixtures/redis.js';
+import { startTcpProxy } from '../../../test/fixtures/tcp-proxy.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 afterEach(async () => {
@@ -78,5 +84,98 @@ describe('LeaderLease on real Redis', () => {
     // The dead leader also stepped down on its own (its renewals failed).
     await waitFor('a steps down', () => !a.isLeader());
     await a.stop();
+  });
+
+  it('keeps one leader through a Redis outage and restart: the leader holds while its bus announcements reach the standby, which never acquires', async () => {
+    const ttlMs = 600;
+    let redisServer = await startRedis();
+    cleanups.push(() => redisServer.stop());
+    // Clients reach Redis through a proxy, so the restarted server (on a fresh port) is at the same address.
+    const proxy = await startTcpProxy(redisServer.port);
+    cleanups.push(() => proxy.stop());
+    const bus = createMemoryBus();
+    const key = `lease:${randomUUID()}`;
+    const changes: string[] = [];
+    const candidate = (owner: string): LeaderLease => {
+      const client = connectRedis(proxy.url('redis'), { logger: silentLogger, name: owner });
+      cleanups.push(async () => client.disconnect());
+      const beacon = createLeaderBeacon({
+        bus,
+        subject: 'ctl.lease.test',
+        owner,
+        isLeader: () => l.isLeader(),
+        periodMs: ttlMs / 3,
+        windowMs: ttlMs,
+      });
+      const l: LeaderLease = createLeaderLease({
+        redis: client,
+        key,
+        owner,
+        ttlMs,
+        onChange: (up) => changes.push(`${owner}:${up ? 'up' : 'down'}`),
+        peerLeads: () => beacon.peerLeads(),
+        holdWhileUnreachable: () => bus.status() === 'connected',
+      });
+      beacon.start();
+      cleanups.push(async () => beacon.stop());
+      cleanups.push(() => l.stop());
+      return l;
+    };
+    const a = candidate('a');
+    a.start();
+    await waitFor('a leads', () => a.isLeader());
+    const b = candidate('b');
+    b.start();
+
+    // Sample both flags every 10 ms through the outage and the return.
+    const samples: string[] = [];
+    const sampler = setInterval(() => samples.push(`${a.isLeader() ? 'A' : '-'}${b.isLeader() ? 'B' : '-'}`), 10);
+    cleanups.push(async () => clearInterval(sampler));
+    await redisServer.stop();
+    // Five TTLs without Redis: the lease would have expired five times over.
+    const outageEnds = Date.now() + 5 * ttlMs;
+    await waitFor('the outage to pass', () => Date.now() > outageEnds, { timeoutMs: 10_000 });
+    // A new Redis, empty (no persistence): the key is gone.
+    redisServer = await startRedis();
+    proxy.retarget(redisServer.port);
+    const fresh = new Redis(redisServer.url);
+    cleanups.push(() => fresh.quit());
+    await waitFor('a re-takes the key on the new Redis', async () => (await fresh.get(key)) === 'a', { timeoutMs: 10_000 });
+    // Several renewal periods after the return: still a alone.
+    const settled = Date.now() + 3 * ttlMs;
+    await waitFor('three TTLs after the return', () => Date.now() > settled, { timeoutMs: 10_000 });
+    clearInterval(sampler);
+
+    expect(samples.length).toBeGreaterThan(200);
+    expect(samples.filter((s) => s === 'AB')).toEqual([]);
+    expect(new Set(samples)).toEqual(new Set(['A-']));
+    // a re-synced once when it re-took the key (its owner re-reads the stored seqs); b never led.
+    expect(changes).toEqual(['a:up', 'a:up']);
+  }, 30_000);
+
+  it('steps the leader down within a TTL of an unreachable Redis when its bus is down too (nobody would hear it)', async () => {
+    const ttlMs = 600;
+    const redisServer = await startRedis();
+    cleanups.push(() => redisServer.stop());
+    const client = connectRedis(redisServer.url, { logger: silentLogger, name: 'lonely' });
+    cleanups.push(async () => client.disconnect());
+    const changes: string[] = [];
+    const l = createLeaderLease({
+      redis: client,
+      key: `lease:${randomUUID()}`,
+      owner: 'a',
+      ttlMs,
+      onChange: (up) => changes.push(up ? 'up' : 'down'),
+      peerLeads: () => false,
+      holdWhileUnreachable: () => false,
+    });
+    cleanups.push(() => l.stop());
+    l.start();
+    await waitFor('a leads', () => l.isLeader());
+    await redisServer.stop();
+    const stoppedAt = Date.now();
+    await waitFor('a steps down', () => !l.isLeader(), { timeoutMs: 5_000 });
+    expect(Date.now() - stoppedAt).toBeLessThanOrEqual(ttlMs);
+    await waitFor('the change reported', () => changes.at(-1) === 'down', { timeoutMs: 5_000 });
   });
 });

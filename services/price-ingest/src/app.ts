@@ -62,7 +62,7 @@ export function createPriceIngest(deps: PriceIngestDeps): PriceIngest {
   const log = deps.logger.child({ component: 'price-ingest' });
   const clock = deps.clock ?? (() => new Date());
   const metrics = createIngestMetrics(deps.registry, () => poller.lastCycleAtMs());
-  const publisher = createTopicPublisher({ bus, lastValues: deps.lastValues, src: deps.instanceId });
+  const publisher = createTopicPublisher({ bus, lastValues: deps.lastValues, src: deps.instanceId, logger: log });
   const demand = createDemandTracker({ bus, watchList: config.watchTickers, logger: log });
   const breaker = createCircuitBreaker({
     failureThreshold: config.breakerFailures,

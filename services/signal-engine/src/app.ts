@@ -70,7 +70,7 @@ export function createSignalEngine(deps: SignalEngineDeps): SignalEngine {
     lastRefreshMs: (t) => lastRefresh.get(t),
     expectedPeriodMs: (t) => EXPECTED_PERIOD_MS[t],
   });
-  const publisher = createTopicPublisher({ bus, lastValues, src: deps.instanceId });
+  const publisher = createTopicPublisher({ bus, lastValues, src: deps.instanceId, logger: log });
   const demand = createDemandReporter({ bus, owner: deps.instanceId, leaseIntervalMs: 10_000, leaseTtlMs: 30_000, logger: log });
   const sectors = sectorEtfsOf(config.sectorEtfs);
   /** `as_of:checksum` of the last set per signal topic (from the database after a restart). */
