@@ -322,7 +322,7 @@ class ReconnectingClient implements Client {
     const { topic, seq } = message;
     // Late messages of a topic unsubscribed from: the application no longer wants them.
     if (!this.#topics.has(topic)) return false;
-    const verdict = this.#sequences.check(topic, seq);
+    const verdict = this.#sequences.check(topic, seq, message.ts);
     if (verdict.kind === 'stale') return false;
     if (verdict.kind === 'gap') {
       for (const handler of [...this.#gapHandlers]) callSafely(() => handler(topic, verdict.expected, seq));
@@ -385,7 +385,7 @@ class ReconnectingClient implements Client {
     this.#opened = false;
     this.#clientId = undefined;
     this.#heartbeat.stop();
-    this.#sequences.reset();
+    this.#sequences.reconnected();
     return socket;
   }
 

@@ -49,16 +49,33 @@ describe('TopicSequences', () => {
     expect(seqs.size).toBe(0);
   });
 
-  it('forgets a topic and resets everything for a new connection', () => {
+  it('forgets a topic; keeps seqs across a new connection, where the first value is the baseline', () => {
     const seqs = new TopicSequences();
     seqs.check('price:005930', 10);
     seqs.check('price:000660', 10);
     seqs.check('price:000660', 12);
     seqs.forget('price:005930');
     expect(seqs.check('price:005930', 1)).toEqual({ kind: 'accept' });
-    seqs.reset();
-    expect(seqs.size).toBe(0);
+    seqs.reconnected();
+    expect(seqs.resyncing('price:000660')).toBe(true);
+    seqs.subscribed('price:000660');
+    // The snapshot of a value already delivered is a duplicate.
+    expect(seqs.check('price:000660', 12)).toEqual({ kind: 'stale', last: 12 });
     expect(seqs.resyncing('price:000660')).toBe(false);
-    expect(seqs.check('price:000660', 2)).toEqual({ kind: 'accept' });
+    seqs.reconnected();
+    seqs.subscribed('price:000660');
+    // A newer snapshot after missed messages: the new baseline, no gap.
+    expect(seqs.check('price:000660', 20)).toEqual({ kind: 'accept' });
+    expect(seqs.check('price:000660', 21)).toEqual({ kind: 'accept' });
+  });
+
+  it('accepts a lower seq with a newer ts: the producer started its numbering over', () => {
+    const seqs = new TopicSequences();
+    expect(seqs.check('signal:vcp', 40, '2026-12-04T09:00:00+09:00')).toEqual({ kind: 'accept' });
+    // A late copy (lower seq, older ts) is stale; the same seq again is a duplicate.
+    expect(seqs.check('signal:vcp', 39, '2026-12-04T08:59:00+09:00')).toEqual({ kind: 'stale', last: 40 });
+    expect(seqs.check('signal:vcp', 40, '2026-12-04T09:00:00+09:00')).toEqual({ kind: 'stale', last: 40 });
+    expect(seqs.check('signal:vcp', 1, '2026-12-04T09:05:00+09:00')).toEqual({ kind: 'accept' });
+    expect(seqs.check('signal:vcp', 2, '2026-12-04T09:05:01+09:00')).toEqual({ kind: 'accept' });
   });
 });

@@ -17,22 +17,31 @@ type ResyncPhase = 'ack' | 'value';
  * snapshot) newer messages are accepted without a gap check: that message sets the new baseline,
  * and a busy topic cannot resync forever. Bounded by the caller, which only passes topics it is
  * subscribed to.
+ *
+ * Seqs are the producer's, the same on every edge, so the state outlives a connection: after a
+ * reconnect (perhaps to another edge) the snapshot of a value already delivered is a duplicate and
+ * is dropped, and a newer one is accepted as the new baseline (the messages in between were
+ * superseded while the client was away). A producer that had to start its numbering over (its
+ * store lost) is recognised by a lower seq with a newer `ts`.
  */
 export class TopicSequences {
-  readonly #last = new Map<string, number>();
+  readonly #last = new Map<string, { readonly seq: number; readonly tsMs: number }>();
   readonly #resyncing = new Map<string, ResyncPhase>();
 
-  check(topic: string, seq: number): SequenceVerdict {
+  /** `ts` is the message's producer timestamp (ISO-8601), when it has one. */
+  check(topic: string, seq: number, ts?: string): SequenceVerdict {
     const last = this.#last.get(topic);
     const phase = this.#resyncing.get(topic);
+    const tsMs = ts === undefined ? Number.NaN : Date.parse(ts);
     // The first message after the resync's `subscribed` ends it, even when stale (a snapshot we had).
     if (phase === 'value') this.#resyncing.delete(topic);
-    if (last !== undefined && seq <= last) return { kind: 'stale', last };
-    this.#last.set(topic, seq);
-    if (phase !== undefined) return { kind: 'accept' };
-    if (last !== undefined && seq > last + 1) {
+    const restarted = last !== undefined && seq <= last.seq && tsMs > last.tsMs;
+    if (last !== undefined && seq <= last.seq && !restarted) return { kind: 'stale', last: last.seq };
+    this.#last.set(topic, { seq, tsMs });
+    if (phase !== undefined || restarted) return { kind: 'accept' };
+    if (last !== undefined && seq > last.seq + 1) {
       this.#resyncing.set(topic, 'ack');
-      return { kind: 'gap', expected: last + 1 };
+      return { kind: 'gap', expected: last.seq + 1 };
     }
     return { kind: 'accept' };
   }
@@ -52,10 +61,13 @@ export class TopicSequences {
     this.#resyncing.delete(topic);
   }
 
-  /** A new connection may come from another edge: start over. */
-  reset(): void {
-    this.#last.clear();
+  /**
+   * A new connection: every known topic is re-subscribed and its first value (the snapshot) sets
+   * the baseline without a gap check; what was already delivered stays a duplicate.
+   */
+  reconnected(): void {
     this.#resyncing.clear();
+    for (const topic of this.#last.keys()) this.#resyncing.set(topic, 'ack');
   }
 
   /** Topics with state, for bounds checks. */

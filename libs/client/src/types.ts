@@ -6,6 +6,8 @@ export type ConnectionState = 'connecting' | 'connected' | 'disconnected' | 'err
 export interface Sequenced {
   readonly topic: string;
   readonly seq: number;
+  /** The producer's publish time, ISO-8601 with an offset (the edge adds it to every fan-out frame). */
+  readonly ts?: string;
 }
 
 export interface SubscribedMessage {
