@@ -96,6 +96,8 @@ describe('secrets in the logs', () => {
       INGEST_POLL_INTERVAL_MS: '300',
       INGEST_OFF_HOURS_INTERVAL_MS: '300',
       INGEST_DAILY_SYNC: 'false',
+      // Let the client's retries run out, so the Kiwoom error itself (not the cycle deadline) is logged.
+      INGEST_KIWOOM_DEADLINE_MS: '20000',
       LOG_LEVEL: 'trace',
     });
     const edge = start('services/edge/src/main.ts', {

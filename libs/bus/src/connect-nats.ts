@@ -3,8 +3,13 @@ import type { BusLogger } from './logger.js';
 import { watchNatsStatus } from './nats-status.js';
 import { createReconnectBackoff, type ReconnectBackoff } from './reconnect-backoff.js';
 
-export const DEFAULT_RECONNECT_TIME_WAIT_MS = 500;
-export const DEFAULT_MAX_RECONNECT_TIME_WAIT_MS = 10_000;
+export const DEFAULT_RECONNECT_TIME_WAIT_MS = 250;
+/**
+ * NATS is in-cluster and cheap to dial: with full jitter and a 1 s cap, a fleet reconnects within
+ * about a second of the server's return (the fault table's "flow resumes ≤ 2 s"), at an average
+ * of one dial per 0.5 s per client while it is away.
+ */
+export const DEFAULT_MAX_RECONNECT_TIME_WAIT_MS = 1_000;
 /** With `DEFAULT_MAX_PING_OUT`, a silent server is noticed within about 4–6 s. */
 export const DEFAULT_PING_INTERVAL_MS = 2_000;
 export const DEFAULT_MAX_PING_OUT = 2;

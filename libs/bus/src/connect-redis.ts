@@ -15,6 +15,8 @@ export function connectRedis(url: string, opts: { logger: BusLogger; name: strin
   const redis = new Redis(url, {
     connectionName: opts.name,
     maxRetriesPerRequest: 2,
+    // A server that accepted a command and went silent cannot hold a caller for long.
+    commandTimeout: 1_000,
     retryStrategy: (times) => MIN_RECONNECT_DELAY_MS + redisBackoff(Math.min(times, 30)),
   });
   redis.on('error', (err: Error) => opts.logger.warn({ err, client: opts.name }, 'redis error'));

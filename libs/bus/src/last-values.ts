@@ -13,6 +13,12 @@ export interface LastValueStore {
    * (and starts its seq after the stored one when it restarts).
    */
   set(topic: string, envelopeJson: string): Promise<void>;
+  /**
+   * Calls `listener` each time the store is reachable again after it was not (a restarted Redis
+   * may have lost every value, so producers write theirs again). Returns a remover. Stores that
+   * cannot be lost (in memory) omit it.
+   */
+  onReconnect?(listener: () => void): () => void;
 }
 
 /** The Redis key of a topic's last value. */

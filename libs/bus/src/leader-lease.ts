@@ -75,6 +75,13 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
   /** One round; resolves the delay until the next. */
   const tick = async (): Promise<number> => {
     let nextMs = renewEveryMs;
+    if (redis.status !== 'ready') {
+      // Starting, or Redis is away: no round trip to wait on (it would queue behind reconnects).
+      if (leader) unreachable = true;
+      else nextMs = Math.min(renewEveryMs, 200);
+      if (leader && !holding()) become(false);
+      return nextMs;
+    }
     try {
       if (leader) {
         const renewed = await redis.eval(RENEW_IF_OWNER, 1, key, owner, String(ttlMs));

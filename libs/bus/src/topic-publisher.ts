@@ -11,6 +11,9 @@ import type { LastValueStore } from './last-values.js';
  * The store is for snapshots; the live flow does not depend on it. When the store cannot be
  * written, the message is published anyway (`onStoreError` is told); when it cannot be read, a
  * topic with a known seq continues from it. Only a topic never published and unreadable fails.
+ * When the store is back (`onReconnect`), every topic's last message is written again: a restarted
+ * Redis has lost them, and a topic that changes rarely (a signal set) would otherwise have no
+ * snapshot until its next change.
  */
 export interface TopicPublisher {
   /**
@@ -46,6 +49,8 @@ interface TopicState {
   changeKey: string | undefined;
   /** The tail of this topic's publish chain. */
   tail: Promise<unknown>;
+  /** The last message published, as stored. */
+  lastJson: string | undefined;
 }
 
 export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
@@ -92,8 +97,9 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
       }
     }
     const envelope = makeEnvelope(topic, state.seq + 1, deps.src, payload, now());
+    state.lastJson = JSON.stringify(envelope);
     try {
-      await deps.lastValues.set(topic, JSON.stringify(envelope));
+      await deps.lastValues.set(topic, state.lastJson);
     } catch (err) {
       storeError(topic, err);
     }
@@ -103,11 +109,26 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
     return 'published';
   };
 
+  /** Writes every topic's last message again, each in its topic's order. */
+  const rewriteAll = (): void => {
+    for (const [topic, state] of topics) {
+      state.tail = state.tail.then(async () => {
+        if (state.lastJson === undefined) return;
+        try {
+          await deps.lastValues.set(topic, state.lastJson);
+        } catch (err) {
+          storeError(topic, err);
+        }
+      });
+    }
+  };
+  deps.lastValues.onReconnect?.(rewriteAll);
+
   return {
     publish(topic, payload, changeKey) {
       let state = topics.get(topic);
       if (state === undefined) {
-        state = { seq: -1, synced: false, changeKey: undefined, tail: Promise.resolve() };
+        state = { seq: -1, synced: false, changeKey: undefined, tail: Promise.resolve(), lastJson: undefined };
         topics.set(topic, state);
       }
       const current = state;

@@ -166,17 +166,22 @@ describe('the client SDK against an edge with authentication', () => {
     });
     const codes: (number | undefined)[] = [];
     const gates: number[] = [];
+    let acks = 0;
     client.onState((state, info) => state === 'disconnected' && codes.push(info.code));
     client.on('market_gate_update', (m) => gates.push(m.seq));
+    client.on('subscribed', () => (acks += 1));
     client.connect();
     try {
       await waitFor(
-        'the expiry close and a second connection with the gate again',
-        () => codes.includes(CloseCode.TokenExpired) && gates.length >= 2 && client.state === 'connected',
-        {
-          timeoutMs: 8_000,
-        },
+        'the expiry close and a second connection subscribed again',
+        () => codes.includes(CloseCode.TokenExpired) && acks >= 2 && client.state === 'connected',
+        { timeoutMs: 8_000 },
       );
+      // The snapshot on the new connection repeats a seq the client had (dropped as a duplicate);
+      // the next gate arrives on the new connection.
+      await publish('market-gate', aGateUpdate('YELLOW', 55));
+      await waitFor('the next gate on the new connection', () => gates.length === 2);
+      expect(gates).toEqual([1, 2]);
       expect(issued).toHaveLength(2);
       expect(new Set(issued).size).toBe(2);
     } finally {

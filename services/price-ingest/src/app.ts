@@ -14,7 +14,14 @@ import { createQuotePoller } from './quote-poller.js';
 
 export type IngestOptions = Pick<
   IngestConfig,
-  'pollIntervalMs' | 'offHoursIntervalMs' | 'watchTickers' | 'breakerFailures' | 'breakerCooldownMs' | 'breakerMaxCooldownMs' | 'dailySync'
+  | 'pollIntervalMs'
+  | 'kiwoomDeadlineMs'
+  | 'offHoursIntervalMs'
+  | 'watchTickers'
+  | 'breakerFailures'
+  | 'breakerCooldownMs'
+  | 'breakerMaxCooldownMs'
+  | 'dailySync'
 >;
 
 /** Leadership among ingest instances (a Redis lease in production; always-leader in standalone). */
@@ -97,6 +104,7 @@ export function createPriceIngest(deps: PriceIngestDeps): PriceIngest {
     isLeader: () => leader && (leadership?.isLeader() ?? true),
     pollIntervalMs: config.pollIntervalMs,
     offHoursIntervalMs: config.offHoursIntervalMs,
+    kiwoomDeadlineMs: config.kiwoomDeadlineMs,
   });
   let syncTimer: NodeJS.Timeout | undefined;
   let syncing: Promise<void> | undefined;

@@ -21,6 +21,12 @@ export const ingestConfigSchema = {
   kiwoomSecretKey: str('KIWOOM_SECRET_KEY', 'sim-secret-key', 'Kiwoom secret key.'),
   kiwoomTimeoutMs: int('KIWOOM_TIMEOUT_MS', 5_000, 'Per-request timeout.', { min: 100 }),
   pollIntervalMs: int('INGEST_POLL_INTERVAL_MS', 2_000, 'Pause between poll cycles during a KRX session.', { min: 100 }),
+  kiwoomDeadlineMs: int(
+    'INGEST_KIWOOM_DEADLINE_MS',
+    2_000,
+    'Longest a poll cycle waits for one Kiwoom call, retries included; past it that batch is served from the database.',
+    { min: 100 },
+  ),
   offHoursIntervalMs: int('INGEST_OFF_HOURS_INTERVAL_MS', 60_000, 'Pause between poll cycles outside the session.', { min: 100 }),
   watchTickers: list('INGEST_WATCH_TICKERS', DEFAULT_WATCH_TICKERS, 'Tickers polled even without demand.', (t) =>
     isValidTicker(t) ? null : `invalid ticker ${String(t)}`,

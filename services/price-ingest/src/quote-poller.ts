@@ -38,6 +38,12 @@ export interface QuotePollerDeps {
   readonly isLeader: () => boolean;
   readonly pollIntervalMs: number;
   readonly offHoursIntervalMs: number;
+  /**
+   * Deadline of one Kiwoom call of a cycle, retries included. A storm (5xx, 429 waits, timeouts)
+   * then costs a batch at most this long before it falls back to the database: the next cycle is
+   * the retry that matters.
+   */
+  readonly kiwoomDeadlineMs?: number;
   readonly batchSize?: number;
 }
 
@@ -65,17 +71,19 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
   };
 
   /** Calls Kiwoom if the breaker allows; records the outcome. Undefined when skipped or failed. */
-  const callKiwoom = async <T>(apiId: string, call: () => Promise<T>): Promise<T | undefined> => {
+  const callKiwoom = async <T>(apiId: string, call: (opts: { signal: AbortSignal }) => Promise<T>): Promise<T | undefined> => {
     if (!breaker.allow()) return undefined;
+    const signal = AbortSignal.timeout(deps.kiwoomDeadlineMs ?? 2_000);
     try {
-      const result = await call();
+      const result = await call({ signal });
       breaker.success();
       metrics.kiwoomRequests.inc({ api_id: apiId, result: 'ok' });
       return result;
     } catch (err) {
       breaker.failure();
       metrics.kiwoomRequests.inc({ api_id: apiId, result: 'error' });
-      metrics.kiwoomErrors.inc({ code: isKiwoomError(err) ? err.code : 'UNKNOWN' });
+      // Past the cycle's deadline the client reports an abort; to an operator it is a slow Kiwoom.
+      metrics.kiwoomErrors.inc({ code: signal.aborted ? 'KIWOOM_TIMEOUT' : isKiwoomError(err) ? err.code : 'UNKNOWN' });
       logger.debug({ err, apiId }, 'kiwoom call failed');
       return undefined;
     }
@@ -96,7 +104,7 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
     for (let i = 0; i < tickers.length; i += batchSize) {
       const batch = tickers.slice(i, i + batchSize);
       metrics.batchSize.observe(batch.length);
-      const result = await callKiwoom('ka10095', () => deps.kiwoom.quotes(batch));
+      const result = await callKiwoom('ka10095', (opts) => deps.kiwoom.quotes(batch, opts));
       if (result === undefined) {
         for (const t of batch) fallback.set(t, breaker.state() === 'closed' ? 'kiwoom_error' : 'breaker_open');
         continue;
@@ -123,7 +131,7 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
     }
 
     for (const code of ['001', '101'] as const) {
-      const quote = await callKiwoom('ka20001', () => deps.kiwoom.indexQuote(code));
+      const quote = await callKiwoom('ka20001', (opts) => deps.kiwoom.indexQuote(code, opts));
       const update = quote === undefined ? null : indexFromKiwoom(quote, deps.clock());
       if (update !== null) await deps.publisher.publish(INDEX_TOPICS[code], update, indexChangeKey(update));
     }
