@@ -89,4 +89,29 @@ describe('TopicPublisher', () => {
     await a.publish('market-gate', gate(5));
     expect(decodeEnvelope((await store.get('market-gate')) ?? '').seq).toBe(5);
   });
+
+  it('writes the last message of every topic again when the store is back (a restarted Redis lost them)', async () => {
+    const bus = createMemoryBus();
+    const store = createMemoryLastValueStore();
+    let reconnected: (() => void) | undefined;
+    const lastValues = {
+      ...store,
+      onReconnect: (listener: () => void) => {
+        reconnected = listener;
+        return () => undefined;
+      },
+    };
+    const publisher = createTopicPublisher({ bus, lastValues, src: 'test' });
+    await publisher.publish('market-gate', gate(1));
+    await publisher.publish('market-gate', gate(2));
+    await publisher.publish('signal:vcp', gate(7));
+    // The store comes back empty.
+    const fresh = createMemoryLastValueStore();
+    Object.assign(lastValues, { get: fresh.get, set: fresh.set, getMany: fresh.getMany });
+    reconnected?.();
+    // Each topic's chain runs the rewrite in order; a publish after it waits its turn.
+    await publisher.publish('market-gate', gate(3));
+    expect(decodeEnvelope((await fresh.get('signal:vcp')) ?? '').seq).toBe(1);
+    expect(decodeEnvelope((await fresh.get('market-gate')) ?? '').seq).toBe(3);
+  });
 });
