@@ -160,6 +160,20 @@ function parseJsonObject(text: string): Record<string, unknown> | undefined {
 }
 
 const MAX_BODY_IN_MESSAGE = 120;
+const MAX_VALUE_IN_MESSAGE = 40;
+
+/**
+ * A response value for an error message: a string quoted and cut short, a number or literal as
+ * written, anything else by its kind. Never JSON.stringify on a body value: a field nested a few
+ * thousand levels deep overflows its recursion, and a huge one floods the log line.
+ */
+export function describeValue(value: unknown): string {
+  if (typeof value === 'string') {
+    return JSON.stringify(value.length > MAX_VALUE_IN_MESSAGE ? `${value.slice(0, MAX_VALUE_IN_MESSAGE)}…` : value);
+  }
+  if (typeof value === 'number' || typeof value === 'boolean' || value === null || value === undefined) return String(value);
+  return Array.isArray(value) ? `an array of ${value.length}` : `an ${typeof value}`;
+}
 
 /**
  * Turns an HTTP status and body text into the success body, or throws the classified

@@ -100,23 +100,32 @@ export function parseRate(raw: unknown): number | null {
 
 function roundTo(value: number, decimals: number): number {
   const factor = 10 ** decimals;
+  // A value this large has no decimals to round, and scaling it would overflow to Infinity.
+  if (!Number.isFinite(value * factor)) return value;
   const rounded = Math.round(value * factor) / factor;
   return rounded === 0 ? 0 : rounded;
 }
 
 // Units (§3.6). Each helper passes `null` through, so a missing field stays missing.
 
+/** `value × factor`, rounded; null when a garbled field (400 digits) would scale past Number.MAX_VALUE. */
+function scale(value: number | null, factor: number): number | null {
+  if (value === null) return null;
+  const scaled = Math.round(value * factor);
+  return Number.isFinite(scaled) ? scaled : null;
+}
+
 /** 백만원 (millions of KRW; `trde_prica`, `amt_mn`) → KRW. */
 export function millionKrwToKrw(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 1_000_000);
+  return scale(value, 1_000_000);
 }
 
 /** 억원 (100 millions of KRW; `mac`, `cap`) → KRW. */
 export function hundredMillionKrwToKrw(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 100_000_000);
+  return scale(value, 100_000_000);
 }
 
 /** 천주 (thousands of shares; `flo_stk`, `stkcnt`, ka20001 `trde_qty`) → shares. */
 export function thousandSharesToShares(value: number | null): number | null {
-  return value === null ? null : Math.round(value * 1_000);
+  return scale(value, 1_000);
 }

@@ -1,6 +1,6 @@
 import { silentLogger, type Logger } from '@repo/observability';
 import { raceAbort, systemClock, systemTimers, type Clock, type Timers } from './clock.js';
-import { KiwoomError, isKiwoomError, parseKiwoomResponse } from './errors.js';
+import { KiwoomError, describeValue, isKiwoomError, parseKiwoomResponse } from './errors.js';
 import { JSON_CONTENT_TYPE, postJson, type FetchLike } from './http.js';
 import { parseKstTimestamp } from './kst.js';
 
@@ -86,7 +86,7 @@ export function createTokenManager(options: TokenManagerOptions): TokenManager {
       });
     }
     if (tokenType !== undefined && (typeof tokenType !== 'string' || tokenType.toLowerCase() !== 'bearer')) {
-      throw new KiwoomError('KIWOOM_BAD_RESPONSE', `au10001: unexpected token_type ${JSON.stringify(tokenType)}`, {
+      throw new KiwoomError('KIWOOM_BAD_RESPONSE', `au10001: unexpected token_type ${describeValue(tokenType)}`, {
         apiId: 'au10001',
       });
     }

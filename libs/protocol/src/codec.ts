@@ -81,12 +81,46 @@ function commandTopic(obj: Record<string, unknown>): unknown {
 }
 
 function stringifyType(type: unknown): string {
-  return typeof type === 'string' ? type : JSON.stringify(type);
+  return typeof type === 'string' ? type : jsonPreview(type, DESCRIBE_MAX_CHARS);
 }
 
+const DESCRIBE_MAX_CHARS = 80;
+
 function describe(value: unknown): string {
-  const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+  if (typeof value !== 'string') return jsonPreview(value, DESCRIBE_MAX_CHARS);
+  return value.length > DESCRIBE_MAX_CHARS ? `${value.slice(0, DESCRIBE_MAX_CHARS)}…` : value;
+}
+
+/**
+ * The first `max` characters of `JSON.stringify(value)` (then `…`), built without stringifying the
+ * whole value: JSON.stringify recurses, and a frame nested a few thousand levels deep (about 10 KB,
+ * under EDGE_MAX_FRAME_BYTES) overflowed the stack. Each level writes at least one character before
+ * descending, so the recursion here stops within `max` levels.
+ */
+function jsonPreview(value: unknown, max: number): string {
+  let out = '';
+  const write = (text: string): boolean => {
+    out += text;
+    return out.length <= max;
+  };
+  const walk = (item: unknown): boolean => {
+    if (typeof item !== 'object' || item === null) return write(JSON.stringify(item));
+    if (Array.isArray(item)) {
+      if (!write('[')) return false;
+      for (let i = 0; i < item.length; i++) {
+        if ((i > 0 && !write(',')) || !walk(item[i])) return false;
+      }
+      return write(']');
+    }
+    if (!write('{')) return false;
+    let first = true;
+    for (const key of Object.keys(item)) {
+      if ((!first && !write(',')) || !write(`${JSON.stringify(key)}:`) || !walk((item as Record<string, unknown>)[key])) return false;
+      first = false;
+    }
+    return write('}');
+  };
+  return walk(value) ? out : `${out.slice(0, max)}…`;
 }
 
 const textEncoder = new TextEncoder();

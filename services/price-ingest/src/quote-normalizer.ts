@@ -18,7 +18,9 @@ const isoDate = (yyyymmdd: string): string => `${yyyymmdd.slice(0, 4)}-${yyyymmd
 /** A ka10095 row as a price update; null when the row has no usable price. */
 export function quoteFromKiwoom(quote: Quote, polledAt: Date): PriceUpdate | null {
   if (!(quote.price > 0)) return null;
-  const prevClose = quote.prevClose ?? (quote.change !== null ? quote.price - quote.change : null);
+  // As the Kiwoom client does: a change larger than the price is a garbled row, not a negative close.
+  const derived = quote.change !== null ? quote.price - quote.change : null;
+  const prevClose = quote.prevClose ?? (derived !== null && derived > 0 ? derived : null);
   const change = quote.change ?? (prevClose !== null ? quote.price - prevClose : 0);
   const changeRate = quote.changeRate ?? (prevClose !== null && prevClose > 0 ? (change / prevClose) * 100 : 0);
   const timestamp = quote.time ?? polledAt.toISOString();

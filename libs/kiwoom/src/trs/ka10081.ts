@@ -1,4 +1,4 @@
-import type { KiwoomBody } from '../errors.js';
+import { describeValue, type KiwoomBody } from '../errors.js';
 import { parseKstDate } from '../kst.js';
 import { millionKrwToKrw, parseChange, parsePrice, parseRate, parseSignCode, parseSignedNumber, type PriceSign } from '../numbers.js';
 import { normalizeTicker } from '../tickers.js';
@@ -78,7 +78,10 @@ export function decodeDailyCandle(row: KiwoomBody): DailyCandle {
   const date = parseKstDate(f('dt'));
   const close = parsePrice(f('cur_prc'));
   if (date === null || close === null) {
-    throw badResponse(KA10081.apiId, `a row without a valid dt or cur_prc (${JSON.stringify(row)})`);
+    throw badResponse(
+      KA10081.apiId,
+      `a row without a valid dt or cur_prc (dt ${describeValue(f('dt'))}, cur_prc ${describeValue(f('cur_prc'))})`,
+    );
   }
   return {
     date,

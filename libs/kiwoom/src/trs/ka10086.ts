@@ -1,4 +1,4 @@
-import type { KiwoomBody } from '../errors.js';
+import { describeValue, type KiwoomBody } from '../errors.js';
 import { parseKstDate } from '../kst.js';
 import { millionKrwToKrw, parsePrice, parseRate, parseSignedNumber } from '../numbers.js';
 import { normalizeTicker } from '../tickers.js';
@@ -110,7 +110,10 @@ export function decodeDailyPriceRow(row: KiwoomBody): DailyPriceRow {
   const date = parseKstDate(f('date'));
   const close = parsePrice(f('close_pric'));
   if (date === null || close === null) {
-    throw badResponse(KA10086.apiId, `a row without a valid date or close_pric (${JSON.stringify(row)})`);
+    throw badResponse(
+      KA10086.apiId,
+      `a row without a valid date or close_pric (date ${describeValue(f('date'))}, close_pric ${describeValue(f('close_pric'))})`,
+    );
   }
   const n = (name: FieldName<Ka10086Row>): number | null => parseSignedNumber(f(name));
   return {

@@ -90,7 +90,7 @@ export interface Quote {
   readonly open: number | null;
   readonly high: number | null;
   readonly low: number | null;
-  /** `base_pric` (기준가), else `price − change`. Differs from the last close on ex-rights days. */
+  /** `base_pric` (기준가), else `price − change` when that is positive. Differs from the last close on ex-rights days. */
   readonly prevClose: number | null;
   /** `null` when the book side is empty (`""` or 0). */
   readonly bestBid: number | null;
@@ -131,6 +131,8 @@ export function decodeQuoteRow(row: KiwoomBody, nowMs: number): Quote | null {
   if (ticker === null || price === null) return null;
   const change = parseChange(f('pred_pre'), f('pred_pre_sig'));
   const basePrice = parsePrice(f('base_pric'));
+  // A change larger than the price is a garbled row, not a negative previous close.
+  const derivedPrevClose = change === null ? null : price - change;
   const date = text(f('dt')) === '' ? kstCompactDate(nowMs) : f('dt');
   return {
     ticker,
@@ -144,7 +146,7 @@ export function decodeQuoteRow(row: KiwoomBody, nowMs: number): Quote | null {
     open: parsePrice(f('open_pric')),
     high: parsePrice(f('high_pric')),
     low: parsePrice(f('low_pric')),
-    prevClose: basePrice ?? (change === null ? null : price - change),
+    prevClose: basePrice ?? (derivedPrevClose !== null && derivedPrevClose > 0 ? derivedPrevClose : null),
     bestBid: parseOptionalPrice(f('buy_bid')),
     bestAsk: parseOptionalPrice(f('sel_bid')),
     upperLimit: parsePrice(f('upl_pric')),
