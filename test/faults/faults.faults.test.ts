@@ -3,13 +3,24 @@
 // PostgreSQL), 200 SDK clients recording every frame, and one test per fault. Each test injects
 // the fault, asserts what must hold on the record, and leaves the topology healthy for the next.
 // The figures each row measures go to .test-results/faults.json (docs/reliability.md quotes them).
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../fixtures/wait-for.js';
 import { BusRecorder, RecordedClient, SignalProducer, lostMessages, percentile, startClients } from './record.js';
-import { LEASE_TTL_MS, POLL_MS, TICKERS, startTopology, type EdgeNode, type Service, type Topology } from './topology.js';
+import {
+  LEASE_TTL_MS,
+  MAX_CONNECTIONS_PER_IP,
+  POLL_MS,
+  TICKERS,
+  startTopology,
+  type EdgeNode,
+  type Service,
+  type Topology,
+} from './topology.js';
 
 const CLIENTS = 200;
 const SIGNAL_EVERY_MS = 500;
@@ -466,6 +477,77 @@ describe('fault table', () => {
     // Bounded: at most the per-socket cap (1 MiB) per slow client over the start, plus the heap's slack.
     expect(rssMax - rssA).toBeLessThan(slowCount * 2 ** 20 + 64 * 2 ** 20);
     expect(clients.flatMap((c) => c.disconnects(tA))).toEqual([]);
+  }, 90_000);
+
+  it('one abusive client (a connection flood from one address, then a frame flood on each socket): refused and closed alone, the others unaffected', async () => {
+    const edge = topo.edges[1]!;
+    // The others' latency on the signal topic every client has (2 messages/s each).
+    const signalLatencies = (from: number, to: number): number[] =>
+      clients.flatMap((c) =>
+        c
+          .deliveriesOf(SignalProducer.TOPIC, from)
+          .filter((d) => d.atMs <= to && d.tsMs >= from)
+          .map((d) => d.atMs - d.tsMs),
+      );
+    const tA = Date.now();
+    await holdFault(5_000);
+    const tB = Date.now();
+    // A connection flood from 127.0.0.9 straight at one edge (beyond the per-address limit: 429),
+    // then subscribe/unsubscribe churn on every accepted socket (the token bucket closes each with
+    // 4002). In its own process, so its work does not slow the recording of the others.
+    const attempts = 2 * MAX_CONNECTIONS_PER_IP;
+    const framesPerSocket = 400;
+    const abuser = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        new URL('./abuser.ts', import.meta.url).pathname,
+        `ws://127.0.0.1:${edge.port}/ws`,
+        '127.0.0.9',
+        String(attempts),
+        String(framesPerSocket),
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
+    let report = '';
+    abuser.stdout.on('data', (d: Buffer) => (report += d.toString()));
+    const [exitCode] = (await once(abuser, 'exit')) as [number | null];
+    expect(exitCode).toBe(0);
+    const abuse = JSON.parse(report) as { accepted: number; refused429: number; codes: number[]; floodHandledMs: number };
+    const tC = Date.now();
+    // The others over the same length of time as the baseline, starting with the flood.
+    await waitFor('a window as long as the baseline', () => Date.now() >= tB + (tB - tA), { timeoutMs: 15_000 });
+    const tEnd = Date.now();
+    const before = signalLatencies(tA, tB);
+    const during = signalLatencies(tB, tEnd);
+    figures['abusive-client'] = {
+      connectionAttempts: attempts,
+      accepted: abuse.accepted,
+      refused429: abuse.refused429,
+      framesSentPerSocket: framesPerSocket,
+      closed4002: abuse.codes.filter((c) => c === 4002).length,
+      floodClosedAllMs: abuse.floodHandledMs,
+      abuseWindowMs: tC - tB,
+      othersSamplesBefore: before.length,
+      othersSamplesDuring: during.length,
+      othersP50BeforeMs: percentile(before, 50),
+      othersP99BeforeMs: percentile(before, 99),
+      othersP50DuringMs: percentile(during, 50),
+      othersP99DuringMs: percentile(during, 99),
+    };
+    expect(abuse.accepted).toBe(MAX_CONNECTIONS_PER_IP);
+    expect(abuse.refused429).toBe(attempts - MAX_CONNECTIONS_PER_IP);
+    expect(abuse.codes.filter((c) => c !== 4002)).toEqual([]);
+    expect(before.length).toBeGreaterThan(1_000);
+    expect(during.length).toBeGreaterThan(1_000);
+    expect(percentile(during, 99)).toBeLessThanOrEqual(Math.max(2 * percentile(before, 99), percentile(before, 99) + 50));
+    expect(clients.flatMap((c) => c.disconnects(tA))).toEqual([]);
+    expect(await topo.metric(edge.service, 'edge_handler_errors_total')).toBe(0);
+    await waitFor(
+      'the edge back to the test clients only',
+      async () => (await topo.metric(edge.service, 'edge_ws_connections')) <= CLIENTS,
+    );
   }, 90_000);
 
   it('one edge SIGKILL: its clients are back on the other edge with a snapshot within 5 s, no signal lost', async () => {

@@ -22,6 +22,7 @@ const root = new URL('../../', import.meta.url).pathname;
 export const TICKERS = ['005930', '000660', '035420', '005380', '035720', '051910'] as const;
 export const LEASE_TTL_MS = 3_000;
 export const POLL_MS = 250;
+export const MAX_CONNECTIONS_PER_IP = 250;
 
 /** One service process; `restart` runs the same entry and environment again. */
 export class Service {
@@ -283,6 +284,8 @@ export async function startTopology(): Promise<Topology> {
       EDGE_SHUTDOWN_DEADLINE_MS: '10000',
       EDGE_MAX_BACKPRESSURE_BYTES: String(1024 * 1024),
       EDGE_CLIENT_IP_HEADER: 'x-forwarded-for',
+      // Every test client comes through nginx from 127.0.0.1: room for all 200 on one edge.
+      EDGE_MAX_CONNECTIONS_PER_IP: String(MAX_CONNECTIONS_PER_IP),
     });
     const port = await readPortFile(portFile, edge);
     await waitReady(edge, `http://127.0.0.1:${port}/ready`);
