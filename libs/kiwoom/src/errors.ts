@@ -31,6 +31,24 @@ export type KiwoomErrorCode =
   /** The rate limiter's wait queue for this api-id is full: the caller asks faster than the quota. */
   | 'KIWOOM_QUEUE_FULL';
 
+/** Every code, once (a Record so that a code added to the type must be added here). */
+const EVERY_CODE: Readonly<Record<KiwoomErrorCode, true>> = {
+  KIWOOM_AUTH_FAILED: true,
+  KIWOOM_TOKEN_REJECTED: true,
+  KIWOOM_RATE_LIMITED: true,
+  KIWOOM_BATCH_TOO_LARGE: true,
+  KIWOOM_BAD_REQUEST: true,
+  KIWOOM_UNKNOWN_TICKER: true,
+  KIWOOM_NOT_SUPPORTED: true,
+  KIWOOM_UNAVAILABLE: true,
+  KIWOOM_TIMEOUT: true,
+  KIWOOM_BAD_RESPONSE: true,
+  KIWOOM_UNKNOWN_ERROR: true,
+  KIWOOM_ABORTED: true,
+  KIWOOM_QUEUE_FULL: true,
+};
+export const KIWOOM_ERROR_CODES: readonly KiwoomErrorCode[] = Object.keys(EVERY_CODE) as KiwoomErrorCode[];
+
 const RETRYABLE_CODES: ReadonlySet<KiwoomErrorCode> = new Set(['KIWOOM_RATE_LIMITED', 'KIWOOM_UNAVAILABLE', 'KIWOOM_TIMEOUT']);
 
 export interface KiwoomErrorDetails {

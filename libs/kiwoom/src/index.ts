@@ -6,7 +6,15 @@ export {
   createKiwoomClient,
 } from './kiwoom-client.js';
 export type { KiwoomClient, KiwoomClientOptions, KiwoomClientStats, KiwoomRateLimits } from './kiwoom-client.js';
-export { KiwoomError, classifyKiwoomCode, isKiwoomError, parseKiwoomCode, parseKiwoomResponse, parseQuota } from './errors.js';
+export {
+  KIWOOM_ERROR_CODES,
+  KiwoomError,
+  classifyKiwoomCode,
+  isKiwoomError,
+  parseKiwoomCode,
+  parseKiwoomResponse,
+  parseQuota,
+} from './errors.js';
 export type { KiwoomBody, KiwoomErrorCode, KiwoomErrorDetails } from './errors.js';
 export {
   SATURATED_VALUES,

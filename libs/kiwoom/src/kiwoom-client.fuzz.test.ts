@@ -21,24 +21,8 @@ import {
   requestedArb,
   stockInfoBodyArb,
 } from '../test/malformed-replies.js';
-import { isKiwoomError, type KiwoomErrorCode } from './errors.js';
+import { KIWOOM_ERROR_CODES as ERROR_CODES, isKiwoomError, type KiwoomErrorCode } from './errors.js';
 import { createKiwoomClient, type KiwoomClient, type KiwoomClientOptions } from './kiwoom-client.js';
-
-const ERROR_CODES: readonly KiwoomErrorCode[] = [
-  'KIWOOM_AUTH_FAILED',
-  'KIWOOM_TOKEN_REJECTED',
-  'KIWOOM_RATE_LIMITED',
-  'KIWOOM_BATCH_TOO_LARGE',
-  'KIWOOM_BAD_REQUEST',
-  'KIWOOM_UNKNOWN_TICKER',
-  'KIWOOM_NOT_SUPPORTED',
-  'KIWOOM_UNAVAILABLE',
-  'KIWOOM_TIMEOUT',
-  'KIWOOM_BAD_RESPONSE',
-  'KIWOOM_UNKNOWN_ERROR',
-  'KIWOOM_ABORTED',
-  'KIWOOM_QUEUE_FULL',
-];
 
 /** Fields of our results that hold a price or an index level: never negative. */
 const PRICE_FIELDS = new Set([

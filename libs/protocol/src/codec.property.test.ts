@@ -10,86 +10,19 @@ import type { ClientCommand } from './messages.js';
 import { errorFrame, fanoutFrame, subscribedFrame, unsubscribedFrame } from './messages.js';
 import { isValidTicker } from './tickers.js';
 import { isValidTopic, parseTopic, priceTopic, subjectToTopic, topicToSubject } from './topics.js';
+import {
+  TOPIC_SPEC,
+  hostileCharArb,
+  hostileStringArb as hostileString,
+  jsonishArb,
+  nearMissArb,
+  tickerArb,
+  validTopicArb,
+} from '../../../test/fixtures/hostile-input.js';
 
-/** The topic rule as DESIGN.md words it, written independently of topics.ts. */
-const TOPIC_SPEC = /^(?:price:(?=[0-9A-Z]*[0-9])[0-9A-Z]{6}|market:(?:kospi|kosdaq)|market-gate|signal:(?:vcp|jongga_v2|daytrading))$/;
-const FIXED_TOPICS = ['market:kospi', 'market:kosdaq', 'market-gate', 'signal:vcp', 'signal:jongga_v2', 'signal:daytrading'];
 const ERROR_CODES: readonly string[] = Object.values(ProtocolErrorCode);
-
-const DIGITS = '0123456789';
-const UPPER = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ';
-/** A wire ticker: six of [0-9A-Z] with at least one digit (mostly all digits, like real codes). */
-const tickerArb = fc.oneof(
-  fc.string({ unit: fc.constantFrom(...DIGITS), minLength: 6, maxLength: 6 }),
-  fc
-    .tuple(fc.string({ unit: fc.constantFrom(...DIGITS, ...UPPER), minLength: 5, maxLength: 5 }), fc.constantFrom(...DIGITS), fc.nat(5))
-    .map(([rest, digit, at]) => rest.slice(0, at) + digit + rest.slice(at)),
-);
-const validTopicArb = fc.oneof(
-  tickerArb.map((t) => `price:${t}`),
-  fc.constantFrom(...FIXED_TOPICS),
-);
-
-/** Characters that break parsers: NUL, controls, lone surrogates, RTL and zero-width marks, BOM, emoji, Hangul. */
-const hostileCharArb = fc.oneof(
-  fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }),
-  fc.integer({ min: 0xd800, max: 0xdfff }).map((c) => String.fromCharCode(c)),
-  fc.constantFrom(
-    '\u0000',
-    '\u0007',
-    '\u001b',
-    '\u007f',
-    '\u202e',
-    '\u200f',
-    '\u200b',
-    '\ufeff',
-    '\u2028',
-    '😀',
-    '👨‍👩‍👧',
-    '삼',
-    '.',
-    '*',
-    '>',
-    ' ',
-    '\n',
-    ':',
-    '-',
-    '"',
-    '\\',
-  ),
-);
-const hostileStringArb = fc.string({ unit: hostileCharArb, maxLength: 40 });
-
-/** A valid topic with one edit: an inserted, replaced or dropped character, or a case flip. */
-const nearMissTopicArb = fc
-  .tuple(validTopicArb, fc.nat(), fc.oneof(hostileCharArb, fc.constantFrom(...DIGITS, ...UPPER, 'a', 'z')), fc.nat(3))
-  .map(([topic, rawAt, char, edit]) => {
-    const at = rawAt % (topic.length + 1);
-    if (edit === 0) return topic.slice(0, at) + char + topic.slice(at);
-    if (edit === 1) return topic.slice(0, at) + char + topic.slice(at + 1);
-    if (edit === 2) return topic.slice(0, at) + topic.slice(at + 1);
-    return topic.toUpperCase() === topic ? topic.toLowerCase() : topic.toUpperCase();
-  });
-
-/** Any JSON value, with hostile strings and prototype keys among the object keys. */
-const jsonishArb = fc.letrec<{ value: unknown }>((tie) => ({
-  value: fc.oneof(
-    { depthSize: 'small', withCrossShrink: true },
-    fc.constant(null),
-    fc.boolean(),
-    fc.double(),
-    fc.integer(),
-    hostileStringArb,
-    fc.array(tie('value'), { maxLength: 5 }),
-    fc.dictionary(
-      fc.oneof(hostileStringArb, fc.constantFrom('__proto__', 'constructor', 'prototype', 'type', 'topic', 'ticker')),
-      tie('value'),
-      {
-        maxKeys: 5,
-      },
-    ),
-  ),
-})).value;
+const hostileStringArb = hostileString(40);
+const nearMissTopicArb = nearMissArb(validTopicArb);
 
 /** `depth` nested arrays or objects around `inner`, as text (far deeper than fast-check builds values). */
 const deepJsonArb = fc

@@ -15,7 +15,7 @@ import {
   nearMissArb,
   tickerArb,
   validTopicArb,
-} from './hostile-input.js';
+} from '../../../test/fixtures/hostile-input.js';
 
 /** Generated frames stay within the default frame limit, so none of them ends its connection. */
 const MAX_FRAME_BYTES = DEFAULT_MAX_FRAME_BYTES;

@@ -7,7 +7,7 @@ import { connect } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectClient } from '../../../test/fixtures/ws-client.js';
 import { aGateUpdate, aPriceUpdate, createTestProducer, ofType, startTestEdge, type TestEdge } from './harness.js';
-import { TICKER_SPEC, hostileStringArb, nearMissArb, tickerArb } from './hostile-input.js';
+import { TICKER_SPEC, hostileStringArb, nearMissArb, tickerArb } from '../../../test/fixtures/hostile-input.js';
 
 const ROUTES = [
   '/health',

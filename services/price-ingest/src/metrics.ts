@@ -1,4 +1,4 @@
-import type { KiwoomErrorCode } from '@repo/kiwoom';
+import { KIWOOM_ERROR_CODES } from '@repo/kiwoom';
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 
 /** Every price-ingest metric in one place; labels come from closed sets. */
@@ -82,7 +82,7 @@ export function createIngestMetrics(registry: Registry, lastPollAtMs: () => numb
     }),
   };
   // Closed label sets start at 0, so a dashboard shows 0 rather than no data.
-  for (const code of KIWOOM_ERROR_CODES) metrics.kiwoomErrors.inc({ code }, 0);
+  for (const code of KIWOOM_ERROR_LABELS) metrics.kiwoomErrors.inc({ code }, 0);
   for (const reason of FALLBACK_REASONS) {
     metrics.fallbackQuotes.inc({ reason }, 0);
     metrics.fallbackTickers.set({ reason }, 0);
@@ -95,20 +95,6 @@ export const FALLBACK_REASONS = ['kiwoom_error', 'breaker_open', 'not_in_kiwoom'
 export type FallbackReason = (typeof FALLBACK_REASONS)[number];
 
 /** The `code` label of ingest_kiwoom_errors_total: KiwoomErrorCode, or UNKNOWN for anything else. */
-const KIWOOM_ERROR_CODES = [
-  'KIWOOM_AUTH_FAILED',
-  'KIWOOM_TOKEN_REJECTED',
-  'KIWOOM_RATE_LIMITED',
-  'KIWOOM_BATCH_TOO_LARGE',
-  'KIWOOM_BAD_REQUEST',
-  'KIWOOM_UNKNOWN_TICKER',
-  'KIWOOM_NOT_SUPPORTED',
-  'KIWOOM_UNAVAILABLE',
-  'KIWOOM_TIMEOUT',
-  'KIWOOM_BAD_RESPONSE',
-  'KIWOOM_UNKNOWN_ERROR',
-  'KIWOOM_ABORTED',
-  'UNKNOWN',
-] as const satisfies readonly (KiwoomErrorCode | 'UNKNOWN')[];
+const KIWOOM_ERROR_LABELS: readonly string[] = [...KIWOOM_ERROR_CODES, 'UNKNOWN'];
 
 export type IngestMetrics = ReturnType<typeof createIngestMetrics>;
