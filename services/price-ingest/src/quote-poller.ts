@@ -5,6 +5,7 @@ import { lastCompletedTradingDay, sessionPhase } from '@repo/market';
 import type { Logger } from '@repo/observability';
 import { priceTopic, type PriceUpdate } from '@repo/protocol';
 import type { CircuitBreaker } from './circuit-breaker.js';
+import { startDeadline } from './deadline.js';
 import type { DemandTracker } from './demand-tracker.js';
 import { FALLBACK_REASONS, type FallbackReason, type IngestMetrics } from './metrics.js';
 import { indexChangeKey, indexFromKiwoom, priceChangeKey, quoteFromDailyBars, quoteFromKiwoom } from './quote-normalizer.js';
@@ -73,7 +74,8 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
   /** Calls Kiwoom if the breaker allows; records the outcome. Undefined when skipped or failed. */
   const callKiwoom = async <T>(apiId: string, call: (opts: { signal: AbortSignal }) => Promise<T>): Promise<T | undefined> => {
     if (!breaker.allow()) return undefined;
-    const signal = AbortSignal.timeout(deps.kiwoomDeadlineMs ?? 2_000);
+    const deadline = startDeadline(deps.kiwoomDeadlineMs ?? 2_000);
+    const { signal } = deadline;
     try {
       const result = await call({ signal });
       breaker.success();
@@ -86,6 +88,8 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
       metrics.kiwoomErrors.inc({ code: signal.aborted ? 'KIWOOM_TIMEOUT' : isKiwoomError(err) ? err.code : 'UNKNOWN' });
       logger.debug({ err, apiId }, 'kiwoom call failed');
       return undefined;
+    } finally {
+      deadline.clear();
     }
   };
 
