@@ -7,6 +7,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { waitFor } from '../fixtures/wait-for.js';
@@ -179,9 +180,21 @@ describe('fault table', () => {
     expect(recorder.duplicates(t0)).toEqual([]);
     expect(allDuplicates()).toEqual([]);
     expect(clients.flatMap((c) => c.disconnects(t0))).toEqual([]);
-    // After the return: still one leader, and the new Redis holds the last values again.
+    // After the return: still one leader, holding its key in the new Redis, which has every last
+    // value again (rewritten by their producers), so the next row starts from a whole system.
     await leaderOf();
     await flowResumes(back);
+    const fresh = new Redis(topo.redis.url);
+    try {
+      await waitFor(
+        'the lease key and the last values back in the new Redis',
+        async () =>
+          (await fresh.exists('ingest:leader', ...PRICE_TOPICS.map((t) => `lv:${t}`), 'lv:market-gate')) === PRICE_TOPICS.length + 2,
+        { timeoutMs: 15_000, intervalMs: 100 },
+      );
+    } finally {
+      fresh.disconnect();
+    }
   }, 90_000);
 
   it('PostgreSQL down: quotes keep coming from Kiwoom, signals keep their last set, recovery without a restart', async () => {

@@ -2,8 +2,12 @@ import { Redis } from 'ioredis';
 import { fullJitterBackoff } from '@repo/observability';
 import type { BusLogger } from './logger.js';
 
-/** Reconnect delays: capped exponential with full jitter, 100 ms doubling to at most 5 s. */
-const redisBackoff = fullJitterBackoff({ baseMs: 100, maxMs: 5_000 });
+/**
+ * Reconnect delays: capped exponential with full jitter, 100 ms doubling to at most 1 s. Redis is
+ * in-cluster and cheap to dial; the sooner a producer is back, the sooner it rewrites the last
+ * values a restarted Redis lost and the leader re-takes its lease key.
+ */
+const redisBackoff = fullJitterBackoff({ baseMs: 100, maxMs: 1_000 });
 const MIN_RECONNECT_DELAY_MS = 10;
 
 /**

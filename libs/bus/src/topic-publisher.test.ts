@@ -114,4 +114,29 @@ describe('TopicPublisher', () => {
     expect(decodeEnvelope((await fresh.get('signal:vcp')) ?? '').seq).toBe(1);
     expect(decodeEnvelope((await fresh.get('market-gate')) ?? '').seq).toBe(3);
   });
+
+  it('publishes nothing once mayPublish says no, even when it turns during the store write (fencing)', async () => {
+    const bus = createMemoryBus();
+    const store = createMemoryLastValueStore();
+    let allowed = true;
+    const lastValues = {
+      ...store,
+      // The lease is lost while the write is in flight (a process paused right there).
+      set: async (topic: string, value: string) => {
+        await store.set(topic, value);
+        allowed = false;
+      },
+    };
+    const seen: number[] = [];
+    bus.subscribe('md.gate', (data) => seen.push(decodeEnvelope(data).seq));
+    const publisher = createTopicPublisher({ bus, lastValues, src: 'test', mayPublish: () => allowed });
+    expect(await publisher.publish('market-gate', gate(1))).toBe('fenced');
+    expect(await publisher.publish('market-gate', gate(2))).toBe('fenced');
+    expect(seen).toEqual([]);
+    allowed = true;
+    lastValues.set = (topic, value) => store.set(topic, value);
+    expect(await publisher.publish('market-gate', gate(3))).toBe('published');
+    // The fenced messages used no seq.
+    expect(seen).toEqual([1]);
+  });
 });

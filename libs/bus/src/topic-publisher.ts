@@ -20,7 +20,7 @@ export interface TopicPublisher {
    * Publishes `payload` on `topic`; with `changeKey`, skips it when the key equals the previous
    * message's. Messages of one topic go out in call order.
    */
-  publish(topic: string, payload: FanoutPayload, changeKey?: string): Promise<'published' | 'unchanged'>;
+  publish(topic: string, payload: FanoutPayload, changeKey?: string): Promise<PublishResult>;
   /** Forgets a topic's change key and seq (a ticker that left the demand); bounded memory. */
   forget(topic: string): void;
   /** Re-reads every topic's stored seq before its next message (after another producer may have run); never goes back. */
@@ -35,11 +35,20 @@ export interface TopicPublisherDeps {
   readonly now?: () => Date;
   /** The store refused a read or a write; the message was published all the same (when it could be). */
   readonly onStoreError?: (topic: string, err: unknown) => void;
+  /**
+   * Whether this producer may publish now (a leader's lease): asked before the store write and
+   * again right before the bus publish, with no await in between, so a process that lost its
+   * lease while paused (a poll answered after SIGCONT) publishes nothing: 'fenced'.
+   */
+  readonly mayPublish?: () => boolean;
   /** Store failures are logged here, one warning per 10 s at most (an outage fails every message). */
   readonly logger?: BusLogger;
 }
 
 const STORE_ERROR_LOG_INTERVAL_MS = 10_000;
+
+/** `fenced`: `mayPublish` said no (a lost lease); nothing was published. */
+export type PublishResult = 'published' | 'unchanged' | 'fenced';
 
 interface TopicState {
   /** The last seq published; -1 before the first. */
@@ -84,8 +93,10 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
     state: TopicState,
     payload: FanoutPayload,
     changeKey: string | undefined,
-  ): Promise<'published' | 'unchanged'> => {
+  ): Promise<PublishResult> => {
+    const fenced = (): boolean => deps.mayPublish?.() === false;
     if (changeKey !== undefined && changeKey === state.changeKey) return 'unchanged';
+    if (fenced()) return 'fenced';
     if (!state.synced) {
       try {
         state.seq = Math.max(state.seq, await storedSeq(topic));
@@ -97,13 +108,16 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
       }
     }
     const envelope = makeEnvelope(topic, state.seq + 1, deps.src, payload, now());
-    state.lastJson = JSON.stringify(envelope);
+    const json = JSON.stringify(envelope);
+    if (fenced()) return 'fenced';
     try {
-      await deps.lastValues.set(topic, state.lastJson);
+      await deps.lastValues.set(topic, json);
     } catch (err) {
       storeError(topic, err);
     }
+    if (fenced()) return 'fenced';
     deps.bus.publish(topicToSubject(topic), encodeEnvelope(envelope));
+    state.lastJson = json;
     state.seq = envelope.seq;
     state.changeKey = changeKey;
     return 'published';

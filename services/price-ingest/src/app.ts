@@ -69,7 +69,14 @@ export function createPriceIngest(deps: PriceIngestDeps): PriceIngest {
   const log = deps.logger.child({ component: 'price-ingest' });
   const clock = deps.clock ?? (() => new Date());
   const metrics = createIngestMetrics(deps.registry, () => poller.lastCycleAtMs());
-  const publisher = createTopicPublisher({ bus, lastValues: deps.lastValues, src: deps.instanceId, logger: log });
+  const publisher = createTopicPublisher({
+    bus,
+    lastValues: deps.lastValues,
+    src: deps.instanceId,
+    logger: log,
+    // Fencing: a poll answered after this process lost its lease (it was paused) publishes nothing.
+    mayPublish: () => isLeader(),
+  });
   const demand = createDemandTracker({ bus, watchList: config.watchTickers, logger: log });
   const breaker = createCircuitBreaker({
     failureThreshold: config.breakerFailures,
@@ -91,6 +98,10 @@ export function createPriceIngest(deps: PriceIngestDeps): PriceIngest {
     // A new leader continues every topic's seq from the store, after whoever led before.
     if (isLeader) publisher.reset();
   });
+  /** The lease's own answer is time-based (a paused process stops at once); the flag follows it. */
+  function isLeader(): boolean {
+    return leader && (leadership?.isLeader() ?? true);
+  }
   const poller = createQuotePoller({
     kiwoom: deps.kiwoom,
     db: deps.db,
@@ -100,8 +111,7 @@ export function createPriceIngest(deps: PriceIngestDeps): PriceIngest {
     metrics,
     logger: log,
     clock,
-    // The lease's own answer is time-based (a paused process stops at once); the flag follows it.
-    isLeader: () => leader && (leadership?.isLeader() ?? true),
+    isLeader,
     pollIntervalMs: config.pollIntervalMs,
     offHoursIntervalMs: config.offHoursIntervalMs,
     kiwoomDeadlineMs: config.kiwoomDeadlineMs,

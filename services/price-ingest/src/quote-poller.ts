@@ -65,6 +65,7 @@ export function createQuotePoller(deps: QuotePollerDeps): QuotePoller {
       metrics.unchanged.inc();
       return;
     }
+    if (result === 'fenced') return;
     metrics.published.inc({ source: update.source });
     if (reason !== undefined) metrics.fallbackQuotes.inc({ reason });
     const ageMs = Date.now() - Date.parse(update.timestamp);
