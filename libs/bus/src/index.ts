@@ -22,8 +22,6 @@ export { DEFAULT_MAX_TOPICS, createMemoryLastValueStore } from './memory-last-va
 export type { MemoryLastValueStore, MemoryLastValueStoreOptions } from './memory-last-values.js';
 export { DEFAULT_LEGACY_CHANNEL_PREFIX, subscribeLegacyRelay } from './redis-relay.js';
 export type { LegacyRelay, LegacyRelayHandler, LegacyRelayInvalidReason, LegacyRelayOptions, LegacyRelayPayload } from './redis-relay.js';
-export { createLeaderBeacon } from './leader-beacon.js';
-export type { LeaderBeacon, LeaderBeaconOptions } from './leader-beacon.js';
 export { createLeaderLease } from './leader-lease.js';
 export type { LeaderLease, LeaderLeaseOptions } from './leader-lease.js';
 export { createLegacyForwarder } from './legacy-forwarder.js';

@@ -1,4 +1,6 @@
 import type { Redis } from 'ioredis';
+import type { Bus } from './bus.js';
+import { createLeaderBeacon } from './leader-beacon.js';
 import { silentLogger, type BusLogger } from './logger.js';
 
 /**
@@ -11,13 +13,12 @@ import { silentLogger, type BusLogger } from './logger.js';
  * attempt it tries again when the key expires. Time is injected for the local safety check only;
  * the expiry itself is Redis's.
  *
- * Surviving a Redis outage (optional, both hooks given): the leader also announces itself on a
- * second channel (the bus, see `createLeaderBeacon`). While Redis cannot be reached, the leader
- * keeps leading as long as `holdWhileUnreachable()` says its announcements reach the others, and
- * a candidate never acquires while `peerLeads()` says another instance announced itself within a
- * TTL. So a lease key lost with a restarted Redis is re-taken by the leader that was still acting,
- * not by a standby: one leader or none, never two. Without the hooks, the leader steps down one
- * renewal before the TTL when Redis is unreachable.
+ * Surviving a Redis outage (optional, `announce`): the leader also announces itself on the bus
+ * (see `createLeaderBeacon`). While Redis cannot be reached, the leader keeps leading as long as
+ * its bus is connected (its announcements reach the others), and a candidate never acquires while
+ * another instance announced itself within a TTL. So a lease key lost with a restarted Redis is
+ * re-taken by the leader that was still acting, not by a standby: one leader or none, never two.
+ * Without it, the leader steps down one renewal before the TTL when Redis is unreachable.
  */
 export interface LeaderLease {
   start(): void;
@@ -35,10 +36,8 @@ export interface LeaderLeaseOptions {
   /** @default ttlMs / 3 */
   readonly renewEveryMs?: number;
   readonly onChange: (leader: boolean) => void;
-  /** True while another instance announced within a TTL that it leads: no acquire attempt then. */
-  readonly peerLeads?: () => boolean;
-  /** While Redis is unreachable, the leader keeps the lease as long as this is true. @default never */
-  readonly holdWhileUnreachable?: () => boolean;
+  /** The second channel: every candidate listens on `subject`, the leader announces itself there. */
+  readonly announce?: { readonly bus: Bus; readonly subject: string };
   readonly logger?: BusLogger;
   readonly now?: () => number;
 }
@@ -70,20 +69,29 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
   };
 
   const renewedRecently = (): boolean => now() - lastRenewedMs <= ttlMs - renewEveryMs;
-  const holding = (): boolean => renewedRecently() || (unreachable && (opts.holdWhileUnreachable?.() ?? false));
+  const announcing = (): boolean => opts.announce?.bus.status() === 'connected';
+  const holding = (): boolean => renewedRecently() || (unreachable && announcing());
+  const beacon =
+    opts.announce === undefined
+      ? undefined
+      : createLeaderBeacon({
+          ...opts.announce,
+          owner,
+          isLeader: () => leader && holding(),
+          periodMs: Math.min(renewEveryMs, Math.floor(ttlMs / 2)),
+          windowMs: ttlMs,
+          now,
+        });
 
   /** One round; resolves the delay until the next. */
   const tick = async (): Promise<number> => {
     let nextMs = renewEveryMs;
-    if (redis.status !== 'ready') {
-      // Starting, or Redis is away: no round trip to wait on (it would queue behind reconnects).
-      if (leader) unreachable = true;
-      else nextMs = Math.min(renewEveryMs, 200);
-      if (leader && !holding()) become(false);
-      return nextMs;
-    }
     try {
-      if (leader) {
+      if (redis.status !== 'ready') {
+        // Starting, or Redis is away: no round trip to wait on (it would queue behind reconnects).
+        if (leader) unreachable = true;
+        else nextMs = Math.min(renewEveryMs, 200);
+      } else if (leader) {
         const renewed = await redis.eval(RENEW_IF_OWNER, 1, key, owner, String(ttlMs));
         // Not ours any more: expired while this process was paused, lost with a restarted Redis,
         // or taken by another. Re-taking it is safe only if nobody holds it.
@@ -95,7 +103,7 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
           // Someone may have led in between: the owner re-syncs as after an election.
           if (retaken) opts.onChange(true);
         } else become(false);
-      } else if (opts.peerLeads?.() === true) {
+      } else if (beacon?.peerLeads() === true) {
         nextMs = Math.min(renewEveryMs, 100);
       } else {
         const acquired = await redis.set(key, owner, 'PX', ttlMs, 'NX');
@@ -118,13 +126,16 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
   };
 
   const run = (): void => {
-    inFlight = tick().then(
-      (nextMs) => {
+    inFlight = tick()
+      // Only `onChange` can throw here; the lease keeps its rhythm regardless.
+      .catch((err: unknown) => {
+        logger.error({ err, key }, 'leader lease change handler threw');
+        return renewEveryMs;
+      })
+      .then((nextMs) => {
         inFlight = undefined;
         schedule(nextMs);
-      },
-      () => undefined,
-    );
+      });
   };
 
   const schedule = (delayMs: number): void => {
@@ -136,12 +147,14 @@ export function createLeaderLease(opts: LeaderLeaseOptions): LeaderLease {
   return {
     start() {
       if (timer !== undefined || inFlight !== undefined || stopped) return;
+      beacon?.start();
       run();
     },
     async stop() {
       if (stopped) return;
       stopped = true;
       clearTimeout(timer);
+      beacon?.stop();
       await inFlight;
       if (!leader) return;
       become(false);

@@ -2,7 +2,6 @@ import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, inject, it } from 'vitest';
 import { createLeaderLease, type LeaderLease } from '../src/leader-lease.js';
-import { createLeaderBeacon } from '../src/leader-beacon.js';
 import { connectRedis } from '../src/connect-redis.js';
 import { createMemoryBus } from '../src/memory-bus.js';
 import { silentLogger } from '../src/logger.js';
@@ -99,25 +98,14 @@ describe('LeaderLease on real Redis', () => {
     const candidate = (owner: string): LeaderLease => {
       const client = connectRedis(proxy.url('redis'), { logger: silentLogger, name: owner });
       cleanups.push(async () => client.disconnect());
-      const beacon = createLeaderBeacon({
-        bus,
-        subject: 'ctl.lease.test',
-        owner,
-        isLeader: () => l.isLeader(),
-        periodMs: ttlMs / 3,
-        windowMs: ttlMs,
-      });
-      const l: LeaderLease = createLeaderLease({
+      const l = createLeaderLease({
         redis: client,
         key,
         owner,
         ttlMs,
         onChange: (up) => changes.push(`${owner}:${up ? 'up' : 'down'}`),
-        peerLeads: () => beacon.peerLeads(),
-        holdWhileUnreachable: () => bus.status() === 'connected',
+        announce: { bus, subject: 'ctl.lease.test' },
       });
-      beacon.start();
-      cleanups.push(async () => beacon.stop());
       cleanups.push(() => l.stop());
       return l;
     };
@@ -158,6 +146,7 @@ describe('LeaderLease on real Redis', () => {
     const redisServer = await startRedis();
     cleanups.push(() => redisServer.stop());
     const client = connectRedis(redisServer.url, { logger: silentLogger, name: 'lonely' });
+    const bus = createMemoryBus();
     cleanups.push(async () => client.disconnect());
     const changes: string[] = [];
     const l = createLeaderLease({
@@ -166,16 +155,43 @@ describe('LeaderLease on real Redis', () => {
       owner: 'a',
       ttlMs,
       onChange: (up) => changes.push(up ? 'up' : 'down'),
-      peerLeads: () => false,
-      holdWhileUnreachable: () => false,
+      announce: { bus, subject: 'ctl.lease.lonely' },
     });
     cleanups.push(() => l.stop());
     l.start();
     await waitFor('a leads', () => l.isLeader());
+    // Its bus is gone: nobody would hear it announce itself.
+    await bus.drain();
     await redisServer.stop();
     const stoppedAt = Date.now();
     await waitFor('a steps down', () => !l.isLeader(), { timeoutMs: 5_000 });
     expect(Date.now() - stoppedAt).toBeLessThanOrEqual(ttlMs);
     await waitFor('the change reported', () => changes.at(-1) === 'down', { timeoutMs: 5_000 });
+  });
+
+  it('keeps its rhythm when its change handler throws: steps down, then leads again once Redis is back', async () => {
+    const server = await startRedis();
+    cleanups.push(() => server.stop());
+    const proxy = await startTcpProxy(server.port);
+    cleanups.push(() => proxy.stop());
+    const client = connectRedis(proxy.url('redis'), { logger: silentLogger, name: 'throwing' });
+    cleanups.push(async () => client.disconnect());
+    const l = createLeaderLease({
+      redis: client,
+      key: `lease:${randomUUID()}`,
+      owner: 'a',
+      ttlMs: 600,
+      onChange: (up) => {
+        if (!up) throw new Error('a handler bug');
+      },
+    });
+    // Its stop steps down too, and the handler throws there as well.
+    cleanups.push(() => l.stop().catch(() => undefined));
+    l.start();
+    await waitFor('a leads', () => l.isLeader());
+    proxy.cut();
+    await waitFor('a steps down (its handler throws)', () => !l.isLeader(), { timeoutMs: 5_000 });
+    proxy.restore();
+    await waitFor('a leads again: the lease loop survived the throw', () => l.isLeader(), { timeoutMs: 10_000 });
   });
 });

@@ -2,15 +2,7 @@
 // Kiwoom client, runs the poller under a Redis leader lease, and serves /health /ready /metrics.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import {
-  connectNats,
-  connectRedis,
-  createLeaderBeacon,
-  createLeaderLease,
-  createNatsBus,
-  createRedisLastValueStore,
-  type LeaderLease,
-} from '@repo/bus';
+import { connectNats, connectRedis, createLeaderLease, createNatsBus, createRedisLastValueStore } from '@repo/bus';
 import { parseEnvOrExit } from '@repo/config';
 import { migrate, openDb } from '@repo/db';
 import { createKiwoomClient } from '@repo/kiwoom';
@@ -43,19 +35,6 @@ const kiwoom = createKiwoomClient({
 lifecycle.add('kiwoom', () => kiwoom.close());
 
 const bus = createNatsBus(nc, { logger });
-// The lease's second channel: the leader announces itself on NATS, so a Redis outage neither
-// stops the polling nor lets a standby take a lease key that a restarted Redis lost.
-let leaderLease: LeaderLease | undefined;
-const beacon = createLeaderBeacon({
-  bus,
-  subject: `ctl.ingest.leader.${config.redisKeyPrefix.replace(/[^A-Za-z0-9_-]/g, '_') || 'default'}`,
-  owner: instanceId,
-  isLeader: () => leaderLease?.isLeader() ?? false,
-  periodMs: Math.floor(config.leaseTtlMs / 3),
-  windowMs: config.leaseTtlMs,
-});
-beacon.start();
-lifecycle.add('leader beacon', () => beacon.stop());
 const ingest = createPriceIngest({
   config,
   logger,
@@ -65,19 +44,18 @@ const ingest = createPriceIngest({
   lastValues: createRedisLastValueStore(redis, { keyPrefix: config.redisKeyPrefix }),
   db,
   kiwoom,
-  leadership: (onChange) => {
-    leaderLease = createLeaderLease({
+  leadership: (onChange) =>
+    createLeaderLease({
       redis,
       key: `${config.redisKeyPrefix}ingest:leader`,
       owner: instanceId,
       ttlMs: config.leaseTtlMs,
       onChange,
-      peerLeads: () => beacon.peerLeads(),
-      holdWhileUnreachable: () => bus.status() === 'connected',
+      // The second channel: a Redis outage neither stops the polling nor lets a standby take a
+      // lease key that a restarted Redis lost.
+      announce: { bus, subject: `ctl.ingest.leader.${config.redisKeyPrefix.replace(/[^A-Za-z0-9_-]/g, '_') || 'default'}` },
       logger,
-    });
-    return leaderLease;
-  },
+    }),
 });
 lifecycle.add('price-ingest', () => ingest.stop());
 await ingest.start();
