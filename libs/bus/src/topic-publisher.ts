@@ -9,7 +9,7 @@ import type { LastValueStore } from './last-values.js';
  * With a change key, a message equal to the previous one is not published at all.
  *
  * The store is for snapshots; the live flow does not depend on it. When the store cannot be
- * written, the message is published anyway (`onStoreError` is told); when it cannot be read, a
+ * written, the message is published anyway (and a warning logged); when it cannot be read, a
  * topic with a known seq continues from it. Only a topic never published and unreadable fails.
  * When the store is back (`onReconnect`), every topic's last message is written again: a restarted
  * Redis has lost them, and a topic that changes rarely (a signal set) would otherwise have no
@@ -33,8 +33,6 @@ export interface TopicPublisherDeps {
   /** The producing instance, as envelopes' `src`. */
   readonly src: string;
   readonly now?: () => Date;
-  /** The store refused a read or a write; the message was published all the same (when it could be). */
-  readonly onStoreError?: (topic: string, err: unknown) => void;
   /**
    * Whether this producer may publish now (a leader's lease): asked before the store write and
    * again right before the bus publish, with no await in between, so a process that lost its
@@ -68,7 +66,6 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
   let lastStoreWarningMs = Number.NEGATIVE_INFINITY;
   let unloggedStoreErrors = 0;
   const storeError = (topic: string, err: unknown): void => {
-    deps.onStoreError?.(topic, err);
     unloggedStoreErrors += 1;
     const nowMs = now().getTime();
     if (nowMs - lastStoreWarningMs < STORE_ERROR_LOG_INTERVAL_MS) return;
@@ -96,7 +93,6 @@ export function createTopicPublisher(deps: TopicPublisherDeps): TopicPublisher {
   ): Promise<PublishResult> => {
     const fenced = (): boolean => deps.mayPublish?.() === false;
     if (changeKey !== undefined && changeKey === state.changeKey) return 'unchanged';
-    if (fenced()) return 'fenced';
     if (!state.synced) {
       try {
         state.seq = Math.max(state.seq, await storedSeq(topic));
