@@ -5,12 +5,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../scripts/dashboard-screenshot.js';
+import { startTcpProxy } from '../fixtures/tcp-proxy.js';
 import { waitFor } from '../fixtures/wait-for.js';
 
 const root = new URL('../../', import.meta.url).pathname;
@@ -224,7 +224,7 @@ describe('dashboard (served by the edge of npm start)', () => {
     'recovers from a dropped connection without a reload: reconnecting status, 재연결 N, connected, prices flow again',
     async () => {
       const proxy = await startTcpProxy(Number(new URL(edgeUrl).port));
-      onTestFinished(() => proxy.close());
+      onTestFinished(() => proxy.stop());
       const [dash] = await openDashboards(`http://127.0.0.1:${proxy.port}/`);
       const { page } = dash!;
       await connected(page);
@@ -233,7 +233,7 @@ describe('dashboard (served by the edge of npm start)', () => {
       await page.evaluate(() => Object.assign(globalThis, { __sameDocument: true }));
       const acceptedBefore = proxy.accepted;
 
-      proxy.drop();
+      proxy.cut();
       await page.locator(NOT_CONNECTED).first().waitFor({ timeout: LIVE_MS });
       await page
         .getByTestId('ws-reconnect-count')
@@ -322,64 +322,3 @@ describe('dashboard (served by the edge of npm start)', () => {
     TEST_TIMEOUT_MS,
   );
 });
-
-interface TcpProxy {
-  readonly port: number;
-  /** Connections forwarded so far. */
-  readonly accepted: number;
-  /** The network drops: every open connection is reset, and new ones are reset on arrival. */
-  drop(): void;
-  /** The network is back: new connections are forwarded again. */
-  restore(): void;
-  close(): Promise<void>;
-}
-
-/** A loopback TCP forwarder in front of the edge, so a test can cut the page's WebSocket like a network would. */
-async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
-  const open = new Set<Socket>();
-  let refusing = false;
-  let accepted = 0;
-  const server = createServer((client) => {
-    if (refusing) {
-      client.resetAndDestroy();
-      return;
-    }
-    accepted += 1;
-    const upstream = connect(targetPort, '127.0.0.1');
-    open.add(client);
-    open.add(upstream);
-    const teardown = (): void => {
-      open.delete(client);
-      open.delete(upstream);
-      client.destroy();
-      upstream.destroy();
-    };
-    client.on('error', teardown).on('close', teardown);
-    upstream.on('error', teardown).on('close', teardown);
-    client.pipe(upstream);
-    upstream.pipe(client);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', resolve);
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('proxy has no port');
-  return {
-    port: address.port,
-    get accepted() {
-      return accepted;
-    },
-    drop() {
-      refusing = true;
-      for (const socket of [...open]) socket.resetAndDestroy();
-    },
-    restore() {
-      refusing = false;
-    },
-    async close() {
-      for (const socket of [...open]) socket.destroy();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
-}
