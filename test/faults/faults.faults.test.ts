@@ -307,47 +307,45 @@ describe('fault table', () => {
     }, 30_000);
   });
 
-  it('ingest leader SIGKILL, then SIGSTOP: the standby polls within the lease TTL; seqs continue, no duplicate', async () => {
-    const killed = await leaderOf();
-    const killedSrc = recorder.published.filter((p) => p.topic.startsWith('price:')).at(-1)!.src;
-    const t0 = Date.now();
-    await killed.stop('SIGKILL');
-    const standby = topo.ingests.find((s) => s !== killed)!;
-    await waitFor('the standby to hold the lease', async () => (await topo.metric(standby, 'ingest_leader')) === 1, {
+  /**
+   * Hits the leader with `fault`; resolves when another instance holds the lease and has published
+   * a quote: the leader's `src`, the fault's time, and the two delays from it.
+   */
+  async function takeOver(
+    fault: (leader: Service) => void | Promise<void>,
+  ): Promise<{ leader: Service; src: string; atMs: number; leaseMs: number; quoteMs: number }> {
+    const leader = await leaderOf();
+    const src = recorder.published.filter((p) => p.topic.startsWith('price:')).at(-1)!.src;
+    const atMs = Date.now();
+    await fault(leader);
+    const next = topo.ingests.find((s) => s !== leader)!;
+    await waitFor('another instance to hold the lease', async () => (await topo.metric(next, 'ingest_leader')) === 1, {
       timeoutMs: 3 * LEASE_TTL_MS,
       intervalMs: 20,
     });
-    const killLeaseMs = Date.now() - t0;
-    const takeover = await waitFor(
-      'a quote from the standby',
-      () => recorder.published.find((p) => p.atMs > t0 && p.src !== killedSrc && p.topic.startsWith('price:')),
-      {
-        timeoutMs: 3 * LEASE_TTL_MS,
-      },
+    const leaseMs = Date.now() - atMs;
+    const quote = await waitFor(
+      'a quote from it',
+      () => recorder.published.find((p) => p.atMs > atMs && p.src !== src && p.topic.startsWith('price:')),
+      { timeoutMs: 3 * LEASE_TTL_MS },
     );
-    const killTakeoverMs = takeover.atMs - t0;
+    return { leader, src, atMs, leaseMs, quoteMs: quote.atMs - atMs };
+  }
+
+  it('ingest leader SIGKILL, then SIGSTOP: the standby polls within the lease TTL; seqs continue, no duplicate', async () => {
+    const kill = await takeOver((leader) => leader.stop('SIGKILL'));
+    const t0 = kill.atMs;
+    const killLeaseMs = kill.leaseMs;
+    const killTakeoverMs = kill.quoteMs;
     // A new standby, as the Deployment would start.
-    topo.ingests.splice(topo.ingests.indexOf(killed), 1);
+    topo.ingests.splice(topo.ingests.indexOf(kill.leader), 1);
     topo.ingests.push(await topo.startIngest('ingest-c'));
 
-    const stopped = await leaderOf();
-    const stoppedSrc = recorder.published.filter((p) => p.topic.startsWith('price:')).at(-1)!.src;
-    const t1 = Date.now();
-    stopped.signal('SIGSTOP');
-    const other = topo.ingests.find((s) => s !== stopped)!;
-    await waitFor('the other to hold the lease', async () => (await topo.metric(other, 'ingest_leader')) === 1, {
-      timeoutMs: 3 * LEASE_TTL_MS,
-      intervalMs: 20,
-    });
-    const stopLeaseMs = Date.now() - t1;
-    const takeover2 = await waitFor(
-      'a quote from the other',
-      () => recorder.published.find((p) => p.atMs > t1 && p.src !== stoppedSrc && p.topic.startsWith('price:')),
-      {
-        timeoutMs: 3 * LEASE_TTL_MS,
-      },
-    );
-    const stopTakeoverMs = takeover2.atMs - t1;
+    const pause = await takeOver((leader) => leader.signal('SIGSTOP'));
+    const stopped = pause.leader;
+    const stoppedSrc = pause.src;
+    const stopLeaseMs = pause.leaseMs;
+    const stopTakeoverMs = pause.quoteMs;
     // The paused one wakes up with a stale lease: it must not publish again.
     const resumed = Date.now();
     stopped.signal('SIGCONT');

@@ -24,7 +24,14 @@ export const LEASE_TTL_MS = 3_000;
 export const POLL_MS = 250;
 export const MAX_CONNECTIONS_PER_IP = 250;
 
-/** One service process; `restart` runs the same entry and environment again. */
+let ticksPerSecond: number | undefined;
+/** The kernel's clock ticks per second, for /proc CPU times (asked once). */
+function clockTicks(): number {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
+  return ticksPerSecond;
+}
+
+/** One service process, started from its `main.ts` with the given environment. */
 export class Service {
   child!: ChildProcess;
   #output = '';
@@ -87,8 +94,7 @@ export class Service {
   cpuSeconds(): number {
     const stat = readFileSync(`/proc/${this.pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const ticks = Number(execFileSync('getconf', ['CLK_TCK']).toString().trim());
-    return (Number(fields[11]) + Number(fields[12])) / ticks;
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks();
   }
 
   /** Resident memory in bytes, from /proc. */
