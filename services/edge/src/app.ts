@@ -31,6 +31,7 @@ import {
   takeMessageToken,
   type ClientState,
 } from './client-state.js';
+import { createBacklogs } from './backlog.js';
 import { createHeartbeat } from './heartbeat.js';
 import { createOriginPolicy } from './origin.js';
 import { createHttpRoutes, type StaticAssets } from './http-routes.js';
@@ -59,6 +60,8 @@ export type EdgeOptions = Pick<
   | 'maxConnections'
   | 'maxBackpressureBytes'
   | 'slowClientPolicy'
+  | 'conflateBytes'
+  | 'backlogCheckMs'
   | 'allowedOrigins'
   | 'drainMs'
   | 'badFrameLimit'
@@ -157,6 +160,20 @@ export function createEdge(deps: EdgeDeps): Edge {
     logger: log,
     now,
   });
+  const backlogs = createBacklogs<Conn>({
+    conflateBytes: config.conflateBytes,
+    hardCapBytes: config.maxBackpressureBytes,
+    checkIntervalMs: config.backlogCheckMs,
+    connections: () => connections,
+    close: (ws, code) => closeClient(ws, code),
+    metrics: {
+      conflated: metrics.ticksConflated,
+      backlogged: metrics.backlogged,
+      transitions: metrics.backlogTransitions,
+      messagesDropped: metrics.messagesDropped,
+      messagesSent: metrics.messagesSent,
+    },
+  });
   const priceTicker = (topic: string): string | undefined => (topic.startsWith('price:') ? topic.slice('price:'.length) : undefined);
 
   const bridge = createTopicBridge({
@@ -166,7 +183,10 @@ export function createEdge(deps: EdgeDeps): Edge {
     logger: log,
     maxTopics: config.maxTopicsPerEdge,
     now,
-    publish: (topic, frame) => server.publish(topic, frame),
+    publish: (topic, frame) => {
+      server.publish(topic, frame);
+      backlogs.publish(topic, frame);
+    },
     numSubscribers: (topic) => server.numSubscribers(topic),
     onTopicOpened: (topic) => {
       const ticker = priceTicker(topic);
@@ -230,6 +250,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     open: onOpen,
     message: onMessage,
     dropped: onDropped,
+    drain: (ws) => backlogs.drained(ws),
     pong: (ws) => {
       ws.data.lastSeenMs = now();
     },
@@ -355,7 +376,7 @@ export function createEdge(deps: EdgeDeps): Edge {
         return false;
       }
       topics.set(topic, generation);
-      ws.subscribe(topic);
+      backlogs.subscribe(ws, topic);
       subscriptionCount += 1;
       metrics.subscriptions.set(subscriptionCount);
     }
@@ -366,7 +387,7 @@ export function createEdge(deps: EdgeDeps): Edge {
 
   function unsubscribe(ws: Conn, topic: string): void {
     if (!ws.data.topics.delete(topic)) return;
-    ws.unsubscribe(topic);
+    backlogs.unsubscribe(ws, topic);
     bridge.release(topic);
     subscriptionCount -= 1;
     metrics.subscriptions.set(subscriptionCount);
@@ -376,24 +397,28 @@ export function createEdge(deps: EdgeDeps): Edge {
     const cached = bridge.cachedFrame(topic);
     if (cached !== undefined) {
       metrics.snapshots.inc({ source: 'local' });
-      send(ws, cached);
+      send(ws, cached, topic);
       return;
     }
     // Only the latest subscribe of this topic on this socket gets the stored value: an
     // unsubscribe/subscribe during the read must not deliver it twice, or late.
     const generation = ws.data.topics.get(topic);
     void bridge.loadSnapshot(topic).then((frame) => {
-      if (frame !== null && ws.isOpen && ws.data.topics.get(topic) === generation) send(ws, frame);
+      if (frame !== null && ws.isOpen && ws.data.topics.get(topic) === generation) send(ws, frame, topic);
     });
   }
 
-  function send(ws: Conn, frame: string): void {
-    if (ws.send(frame) !== 'closed') metrics.messagesSent.inc({ kind: 'direct' });
+  /** One frame to one socket, behind its backlog if it has one (`topic` lets a tick snapshot conflate). */
+  function send(ws: Conn, frame: string, topic?: string): void {
+    if (backlogs.enqueue(ws, frame, topic)) return;
+    const status = ws.send(frame);
+    if (status === 'dropped') onDropped(ws);
+    else if (status !== 'closed') metrics.messagesSent.inc({ kind: 'direct' });
   }
 
   function onDropped(ws: Conn): void {
     metrics.messagesDropped.inc({ reason: 'backpressure' });
-    if (config.slowClientPolicy !== 'close' || ws.data.closing) return;
+    if (config.slowClientPolicy === 'drop' || ws.data.closing) return;
     // uWS reports drops from inside publish(); closing a socket there would change the
     // subscriber list uWS is iterating, so slow clients are closed right after it returns.
     slowClients.add(ws);
@@ -418,6 +443,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       else connectionsByIp.delete(ws.data.ip);
     }
     slowClients.delete(ws);
+    backlogs.closed(ws);
     for (const topic of ws.data.topics.keys()) bridge.release(topic);
     subscriptionCount -= ws.data.topics.size;
     ws.data.topics.clear();
@@ -452,6 +478,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       removeStatusListener = bus.onStatus(onBusStatus);
       metrics.busConnected.set(bus.status() === 'connected' ? 1 : 0);
       heartbeat.start();
+      if (config.slowClientPolicy === 'conflate') backlogs.start();
       demand.start();
       relay?.start();
       started = true;
@@ -496,6 +523,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       stopped ??= (async () => {
         draining = true;
         heartbeat.stop();
+        backlogs.stop();
         demand.stop();
         for (const [timer, resolve] of drainTimers) {
           clearTimeout(timer);

@@ -1,4 +1,5 @@
 import type { Grant } from './auth.js';
+import type { Backlog } from './backlog.js';
 
 /** Per-socket state, set at the handshake and owned by the socket (no ad-hoc socket properties). */
 export interface ClientState {
@@ -29,6 +30,8 @@ export interface ClientState {
   rateRefilledAtMs: number;
   /** Closes the socket with 4001 when the token expires; cleared on close. */
   expiryTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Set while the client reads too slowly for its uWS topics (backlog.ts owns it). */
+  backlog: Backlog | undefined;
 }
 
 export function createClientState(
@@ -52,6 +55,7 @@ export function createClientState(
     rateTokens: opts.burst ?? Number.POSITIVE_INFINITY,
     rateRefilledAtMs: nowMs,
     expiryTimer: undefined,
+    backlog: undefined,
   };
 }
 

@@ -10,6 +10,8 @@ export const DEFAULT_MAX_FRAME_BYTES = 16 * 1024;
 /** Below the 20,000 file descriptors a process may hold here, leaving room for NATS, Redis and logs. */
 export const DEFAULT_MAX_CONNECTIONS = 19_000;
 export const DEFAULT_MAX_BACKPRESSURE_BYTES = 256 * 1024;
+/** A quarter of the hard cap: room for the ticks that arrive before the next sweep notices. */
+export const DEFAULT_CONFLATE_BYTES = 64 * 1024;
 export const DEFAULT_DRAIN_MS = 10_000;
 /** Time the shutdown needs after the drain (closing NATS and Redis, flushing logs). */
 const DRAIN_MARGIN_MS = 2_000;
@@ -55,15 +57,22 @@ export const edgeConfigSchema = {
   maxBackpressureBytes: int(
     'EDGE_MAX_BACKPRESSURE_BYTES',
     DEFAULT_MAX_BACKPRESSURE_BYTES,
-    'Per-socket send buffer before the slow-client policy applies.',
+    'Per-socket hard cap: send buffer (plus backlog) beyond which the slow-client policy closes (1013) or drops.',
     { min: 1024 },
   ),
   slowClientPolicy: oneOf(
     'EDGE_SLOW_CLIENT_POLICY',
-    ['close', 'drop'] as const,
-    'close',
-    'Over the send buffer: close with 1013, or drop messages (counted).',
+    ['conflate', 'close', 'drop'] as const,
+    'conflate',
+    'Slow readers: conflate price/index ticks past EDGE_CONFLATE_BYTES (signals kept) and close with 1013 at the hard cap; close at the hard cap only; or drop over it (counted).',
   ),
+  conflateBytes: int(
+    'EDGE_CONFLATE_BYTES',
+    DEFAULT_CONFLATE_BYTES,
+    'Send buffer past which a socket is served from its own backlog, ticks conflated per topic (policy conflate).',
+    { min: 512 },
+  ),
+  backlogCheckMs: int('EDGE_BACKLOG_CHECK_MS', 50, 'How often send buffers are checked against EDGE_CONFLATE_BYTES.', { min: 5 }),
   allowedOrigins: list(
     'EDGE_ALLOWED_ORIGINS',
     DEFAULT_ALLOWED_ORIGINS,
@@ -129,6 +138,11 @@ export function parseEdgeConfig(env: Readonly<Record<string, string | undefined>
   if (config.drainMs + DRAIN_MARGIN_MS > config.shutdownDeadlineMs) {
     problems.push(
       `EDGE_DRAIN_MS (${config.drainMs}) plus ${DRAIN_MARGIN_MS} ms for the rest of the shutdown must fit in EDGE_SHUTDOWN_DEADLINE_MS (${config.shutdownDeadlineMs})`,
+    );
+  }
+  if (config.slowClientPolicy === 'conflate' && config.conflateBytes >= config.maxBackpressureBytes) {
+    problems.push(
+      `EDGE_CONFLATE_BYTES (${config.conflateBytes}) must be below EDGE_MAX_BACKPRESSURE_BYTES (${config.maxBackpressureBytes})`,
     );
   }
   if (config.auth === 'hs256' && Buffer.byteLength(config.authHs256Secret) < 32) {

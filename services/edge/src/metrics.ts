@@ -23,6 +23,23 @@ export function createEdgeMetrics(registry: Registry) {
       labelNames: ['reason'] as const,
       registers,
     }),
+    ticksConflated: new Counter({
+      name: 'edge_ws_ticks_conflated_total',
+      help: "Price and index ticks replaced by a newer one in a slow reader's backlog, by topic kind and reason.",
+      labelNames: ['kind', 'reason'] as const,
+      registers,
+    }),
+    backlogged: new Gauge({
+      name: 'edge_ws_backlogged_connections',
+      help: 'Sockets reading too slowly for their topics, served from a per-socket backlog.',
+      registers,
+    }),
+    backlogTransitions: new Counter({
+      name: 'edge_ws_backlog_transitions_total',
+      help: 'Sockets moved to a backlog (to="backlogged") or back to their topics (to="live").',
+      labelNames: ['to'] as const,
+      registers,
+    }),
     reaped: new Counter({ name: 'edge_ws_reaped_total', help: 'Connections closed by the heartbeat reaper for silence.', registers }),
     closes: new Counter({
       name: 'edge_ws_closes_total',
@@ -77,10 +94,11 @@ export function createEdgeMetrics(registry: Registry) {
     draining: new Gauge({ name: 'edge_draining', help: '1 while the edge drains for shutdown.', registers }),
   };
   for (const reason of DROP_REASONS) metrics.messagesDropped.inc({ reason }, 0);
+  for (const kind of ['price', 'index']) metrics.ticksConflated.inc({ kind, reason: 'slow_reader' }, 0);
   return metrics;
 }
 
 export type EdgeMetrics = ReturnType<typeof createEdgeMetrics>;
 
 /** Drop reasons the edge counts; exported at 0 from the start so dashboards and alerts see a series. */
-export const DROP_REASONS = ['backpressure'] as const;
+export const DROP_REASONS = ['backpressure', 'hard_cap'] as const;

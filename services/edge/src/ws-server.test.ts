@@ -23,6 +23,7 @@ describe('ws-server', () => {
         ws.send(JSON.stringify({ type: 'echo', text }));
       },
       dropped: () => undefined,
+      drain: () => undefined,
       pong: () => undefined,
       close: () => undefined,
       handlerError: (err, where) => errors.push(`${where}:${(err as Error).message}`),

@@ -58,6 +58,8 @@ export interface WsServerOptions<D> {
   message(ws: WsSocket<D>, data: ArrayBuffer, isBinary: boolean): void;
   /** A message was dropped because the socket's send buffer was over `maxBackpressure`. */
   dropped(ws: WsSocket<D>): void;
+  /** uWS wrote part of the socket's send buffer (it had backpressure). */
+  drain(ws: WsSocket<D>): void;
   /** A protocol-level ping or pong from the client (liveness). */
   pong(ws: WsSocket<D>): void;
   /**
@@ -221,6 +223,10 @@ export function createWsServer<D>(options: WsServerOptions<D>): WsServer {
     dropped(ws) {
       const socket = socketOf(ws);
       if (socket !== undefined) guard(socket, 'dropped', () => options.dropped(socket));
+    },
+    drain(ws) {
+      const socket = socketOf(ws);
+      if (socket !== undefined) guard(socket, 'drain', () => options.drain(socket));
     },
     ping(ws) {
       const socket = socketOf(ws);
