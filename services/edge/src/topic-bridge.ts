@@ -63,6 +63,14 @@ interface TopicEntry {
 }
 
 const RESYNC_BATCH = 500;
+
+/**
+ * True when `next` follows `last` on its topic: a higher seq, or a lower one with a later
+ * timestamp (the producer started its sequence over). Equal or older is a message already seen.
+ */
+export function isNewer(next: BusEnvelope, last: BusEnvelope): boolean {
+  return next.seq > last.seq || Date.parse(next.ts) > Date.parse(last.ts);
+}
 /** During a store outage every subscribe fails its read; one warning per window is enough. */
 const READ_FAILURE_LOG_INTERVAL_MS = 10_000;
 
@@ -93,6 +101,13 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
     }
     const envelope = decodeStored(data, topic, 'bus');
     if (envelope === undefined) return;
+    const last = entry.last?.envelope;
+    if (last !== undefined && !isNewer(envelope, last)) {
+      // Already delivered: the snapshot read from the store can be ahead of the stream, since a
+      // producer writes the store before it publishes. Joining by seq keeps it gap- and duplicate-free.
+      metrics.busMessages.inc({ result: 'stale' });
+      return;
+    }
     metrics.busMessages.inc({ result: 'delivered' });
     fanOut(topic, entry, envelope);
   };
@@ -110,11 +125,21 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
     return undefined;
   }
 
+  /**
+   * The stored value, read only once the server has the topic's bus subscription: a producer
+   * writes the store, then publishes, so every value newer than the one read reaches us on the
+   * bus (no gap; duplicates are dropped by seq). While the bus is down there is no stream to join.
+   */
+  const readAfterSubscribed = async (topic: string): Promise<string | null> => {
+    if (bus.status() === 'connected') await bus.flush();
+    return lastValues.get(topic);
+  };
+
   const load = async (topic: string): Promise<Cached | undefined> => {
     let timer: NodeJS.Timeout | undefined;
     try {
       const json = await Promise.race([
-        lastValues.get(topic),
+        readAfterSubscribed(topic),
         new Promise<never>((_, reject) => {
           timer = setTimeout(() => reject(new Error(`last value read timed out after ${snapshotTimeoutMs} ms`)), snapshotTimeoutMs);
           timer.unref();
