@@ -82,9 +82,19 @@ export const DASHBOARD_ROWS: readonly RowSpec[] = [
       },
       {
         title: 'Drops by reason',
-        description: 'Messages not delivered per second, by reason (backpressure: a slow client).',
+        description: 'Messages not delivered per second, by reason (backpressure: a slow client over the send buffer; hard_cap: a slow client closed with 1013).',
         unit: 'ops',
         targets: [t(`sum by (reason) (rate(edge_ws_messages_dropped_total{${SEL}}[${RATE}]))`, '{{reason}}')],
+      },
+      {
+        title: 'Slow readers: backlogged sockets and conflated ticks/s',
+        description:
+          'Sockets served from their own backlog (send buffer past EDGE_CONFLATE_BYTES), and price/index ticks per second replaced by a newer one in such a backlog. Signals are never conflated.',
+        unit: 'short',
+        targets: [
+          t(`sum by (pod) (edge_ws_backlogged_connections{${SEL}})`, 'backlogged {{pod}}'),
+          t(`sum by (kind) (rate(edge_ws_ticks_conflated_total{${SEL}}[${RATE}]))`, 'conflated {{kind}}/s'),
+        ],
       },
       {
         title: 'Bus → socket lag p50 / p99',
