@@ -72,7 +72,12 @@ export const edgeConfigSchema = {
     'Send buffer past which a socket is served from its own backlog, ticks conflated per topic (policy conflate).',
     { min: 512 },
   ),
-  backlogCheckMs: int('EDGE_BACKLOG_CHECK_MS', 50, 'How often send buffers are checked against EDGE_CONFLATE_BYTES.', { min: 5 }),
+  backlogCheckMs: int(
+    'EDGE_BACKLOG_CHECK_MS',
+    100,
+    'How often every send buffer is checked against EDGE_CONFLATE_BYTES (about 80 ns per socket: 1.5 ms at 19,000).',
+    { min: 5 },
+  ),
   allowedOrigins: list(
     'EDGE_ALLOWED_ORIGINS',
     DEFAULT_ALLOWED_ORIGINS,
