@@ -1,0 +1,129 @@
+/** The Targets section of summary.md: our edge against the peers, PASS/FAIL against the issue's targets. */
+import { fmt, int, table, type Medians } from './medians.js';
+import type { RunSummary } from './report.js';
+
+/**
+ * A throughput target (≥ 0.8 × raw uWS). A client-bound value is only a lower bound: raw uWS's
+ * makes the ratio unknowable; ours can still pass if even the bound clears the target.
+ */
+function throughputRow(
+  metric: string,
+  ours: number,
+  oursBound: boolean,
+  raw: number,
+  rawBound: boolean,
+  ws: number,
+  sio: number,
+): string[] {
+  const q = ours / raw;
+  const result = !Number.isFinite(q)
+    ? 'n/a'
+    : rawBound
+      ? 'n/a: raw uWS client-bound (its ceiling is above the value shown)'
+      : q >= 0.8
+        ? oursBound
+          ? 'PASS (ours is a lower bound)'
+          : 'PASS'
+        : oursBound
+          ? 'n/a: ours client-bound below the target'
+          : 'FAIL';
+  const show = (n: number, bound: boolean): string => `${bound ? '≥ ' : ''}${int(n)}`;
+  return [metric, show(ours, oursBound), show(raw, rawBound), fmt(q, 2), fmt(ours / ws, 2), fmt(ours / sio, 2), '≥ 0.80 × raw uWS', result];
+}
+
+export function targetsSection(s: RunSummary, med: (label: string) => Medians): string {
+  const raw = med('raw-uws');
+  const ws = med('ws');
+  const sio = med('socketio');
+  const ratio = (a: number, b: number): string => fmt(a / b, 2);
+  const verdict = (ok: boolean | undefined, value: number): string =>
+    ok === undefined || !Number.isFinite(value) ? 'n/a' : ok ? 'PASS' : 'FAIL';
+  const sections = s.labels
+    .filter((l) => l.startsWith('edge'))
+    .map((label) => {
+      const e = med(label);
+      const rows: string[][] = [
+        throughputRow(
+          'a. max delivered msg/s, fan-out high',
+          e.aDelivered,
+          e.aBound,
+          raw.aDelivered,
+          raw.aBound,
+          ws.aDelivered,
+          sio.aDelivered,
+        ),
+        throughputRow(
+          'b. max delivered msg/s with p99 ≤ limit, fan-out low',
+          e.bDelivered,
+          e.bBound,
+          raw.bDelivered,
+          raw.bBound,
+          ws.bDelivered,
+          sio.bDelivered,
+        ),
+        [
+          'c. p99 ms at the fixed rate',
+          fmt(e.cP99, 2),
+          fmt(raw.cP99, 2),
+          ratio(e.cP99, raw.cP99),
+          ratio(e.cP99, ws.cP99),
+          ratio(e.cP99, sio.cP99),
+          '≤ 1.25 × raw uWS',
+          verdict(e.cP99 <= 1.25 * raw.cP99, e.cP99 / raw.cP99),
+        ],
+        [
+          "c. (info) p99 ms at kernel arrival, clients' own delay left out",
+          fmt(e.cArrivalP99, 2),
+          fmt(raw.cArrivalP99, 2),
+          ratio(e.cArrivalP99, raw.cArrivalP99),
+          ratio(e.cArrivalP99, ws.cArrivalP99),
+          ratio(e.cArrivalP99, sio.cArrivalP99),
+          'info',
+          '–',
+        ],
+        ['f. subscribe → snapshot p99 ms', fmt(e.fP99, 2), '–', '–', '–', '–', '≤ 10 ms', verdict(e.fP99 <= 10, e.fP99)],
+        [
+          'd. idle KiB per connection',
+          fmt(e.dKib, 2),
+          fmt(raw.dKib, 2),
+          ratio(e.dKib, raw.dKib),
+          ratio(e.dKib, ws.dKib),
+          ratio(e.dKib, sio.dKib),
+          '≤ 2 KiB',
+          verdict(e.dKib <= 2, e.dKib),
+        ],
+        [
+          'd. connections held by one process',
+          int(e.dMax),
+          int(raw.dMax),
+          ratio(e.dMax, raw.dMax),
+          ratio(e.dMax, ws.dMax),
+          ratio(e.dMax, sio.dMax),
+          '≥ 19,000',
+          s.opts.maxConnections < 19_000 ? `n/a (asked ${int(s.opts.maxConnections)})` : verdict(e.dMax >= 19_000, e.dMax),
+        ],
+        [
+          'e. readers p99 with slow ÷ without',
+          fmt(e.eRatio, 2),
+          fmt(raw.eRatio, 2),
+          '–',
+          '–',
+          '–',
+          '≤ 1.10',
+          verdict(e.eRatio <= 1.1, e.eRatio),
+        ],
+        [
+          'e. edge RSS bounded and flat',
+          `${fmt(e.eGrowthMb)} MB growth`,
+          `${fmt(raw.eGrowthMb)} MB`,
+          '–',
+          '–',
+          '–',
+          'flat',
+          verdict(e.eFlat, e.eGrowthMb),
+        ],
+      ];
+      return `### ${label}\n\n${table(['metric', label, 'raw uWS', `${label} ÷ raw uWS`, `${label} ÷ ws`, `${label} ÷ Socket.IO`, 'target', 'result'], rows)}`;
+    });
+  return `## Targets: our edge against the peers (medians)\n\n${sections.join('\n\n') || 'No edge in this run.'}`;
+}
