@@ -42,6 +42,24 @@ export function targetsSection(s: RunSummary, med: (label: string) => Medians): 
     .filter((l) => l.startsWith('edge'))
     .map((label) => {
       const e = med(label);
+      /** A metric every server has: ours, raw uWS's, and ours ÷ each peer's. */
+      const peerRow = (
+        metric: string,
+        pick: (m: Medians) => number,
+        show: (n: number) => string,
+        target: string,
+        result: string,
+      ): string[] => [
+        metric,
+        show(pick(e)),
+        show(pick(raw)),
+        ratio(pick(e), pick(raw)),
+        ratio(pick(e), pick(ws)),
+        ratio(pick(e), pick(sio)),
+        target,
+        result,
+      ];
+      const ms = (n: number): string => fmt(n, 2);
       const rows: string[][] = [
         throughputRow(
           'a. max delivered msg/s, fan-out high',
@@ -61,47 +79,23 @@ export function targetsSection(s: RunSummary, med: (label: string) => Medians): 
           ws.bDelivered,
           sio.bDelivered,
         ),
-        [
+        peerRow(
           'c. p99 ms at the fixed rate',
-          fmt(e.cP99, 2),
-          fmt(raw.cP99, 2),
-          ratio(e.cP99, raw.cP99),
-          ratio(e.cP99, ws.cP99),
-          ratio(e.cP99, sio.cP99),
+          (m) => m.cP99,
+          ms,
           '≤ 1.25 × raw uWS',
           verdict(e.cP99 <= 1.25 * raw.cP99, e.cP99 / raw.cP99),
-        ],
-        [
-          "c. (info) p99 ms at kernel arrival, clients' own delay left out",
-          fmt(e.cArrivalP99, 2),
-          fmt(raw.cArrivalP99, 2),
-          ratio(e.cArrivalP99, raw.cArrivalP99),
-          ratio(e.cArrivalP99, ws.cArrivalP99),
-          ratio(e.cArrivalP99, sio.cArrivalP99),
-          'info',
-          '–',
-        ],
+        ),
+        peerRow("c. (info) p99 ms at kernel arrival, clients' own delay left out", (m) => m.cArrivalP99, ms, 'info', '–'),
         ['f. subscribe → snapshot p99 ms', fmt(e.fP99, 2), '–', '–', '–', '–', '≤ 10 ms', verdict(e.fP99 <= 10, e.fP99)],
-        [
-          'd. idle KiB per connection',
-          fmt(e.dKib, 2),
-          fmt(raw.dKib, 2),
-          ratio(e.dKib, raw.dKib),
-          ratio(e.dKib, ws.dKib),
-          ratio(e.dKib, sio.dKib),
-          '≤ 2 KiB',
-          verdict(e.dKib <= 2, e.dKib),
-        ],
-        [
+        peerRow('d. idle KiB per connection', (m) => m.dKib, ms, '≤ 2 KiB', verdict(e.dKib <= 2, e.dKib)),
+        peerRow(
           'd. connections held by one process',
-          int(e.dMax),
-          int(raw.dMax),
-          ratio(e.dMax, raw.dMax),
-          ratio(e.dMax, ws.dMax),
-          ratio(e.dMax, sio.dMax),
+          (m) => m.dMax,
+          int,
           '≥ 19,000',
           s.opts.maxConnections < 19_000 ? `n/a (asked ${int(s.opts.maxConnections)})` : verdict(e.dMax >= 19_000, e.dMax),
-        ],
+        ),
         [
           'e. readers p99 with slow ÷ without',
           fmt(e.eRatio, 2),
