@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { CloseCode } from '@repo/protocol';
-import { createBacklogs, isTickTopic, type Backlog, type BacklogSocket } from './backlog.js';
+import { createBacklogs, tickKind, type Backlog, type BacklogSocket } from './backlog.js';
 
 /** A socket whose send buffer the test sets; `sent` is what reached it, in order. */
 class FakeSocket implements BacklogSocket {
@@ -80,11 +80,11 @@ const TOPICS = ['price:005930', 'price:000660', 'signal:vcp', 'market-gate'];
 
 describe('backlogs', () => {
   it('classifies price and index topics as ticks, signals and the gate as lossless', () => {
-    expect(isTickTopic('price:005930')).toBe(true);
-    expect(isTickTopic('market:kospi')).toBe(true);
-    expect(isTickTopic('signal:vcp')).toBe(false);
-    expect(isTickTopic('market-gate')).toBe(false);
-    expect(isTickTopic('nonsense')).toBe(false);
+    expect(tickKind('price:005930')).toBe('price');
+    expect(tickKind('market:kospi')).toBe('index');
+    expect(tickKind('signal:vcp')).toBeUndefined();
+    expect(tickKind('market-gate')).toBeUndefined();
+    expect(tickKind('nonsense')).toBeUndefined();
   });
 
   it('leaves sockets under the threshold on their uWS topics and queues nothing for them', () => {

@@ -31,7 +31,7 @@ export interface BacklogSocket {
 
 /** One socket's queue. Entries are written from `head`; conflatable ticks are indexed by topic. */
 export interface Backlog {
-  readonly entries: { frame: string; readonly topic: string | undefined }[];
+  readonly entries: { frame: string; bytes: number; readonly topic: string | undefined }[];
   head: number;
   bytes: number;
   /** Topic → index in `entries` of its pending tick. */
@@ -80,10 +80,12 @@ export interface Backlogs<S> {
   readonly size: number;
 }
 
-/** Ticks are conflatable; signals and the market gate are not. */
-export function isTickTopic(topic: string): boolean {
+/** The kind of a conflatable topic (a price or index tick); undefined for signals, the gate and the rest. */
+export type TickKind = 'price' | 'index';
+
+export function tickKind(topic: string): TickKind | undefined {
   const kind = parseTopic(topic)?.kind;
-  return kind === 'price' || kind === 'index';
+  return kind === 'price' || kind === 'index' ? kind : undefined;
 }
 
 export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): Backlogs<S> {
@@ -103,49 +105,55 @@ export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): B
     if (set?.delete(ws) === true && set.size === 0) byTopic.delete(topic);
   };
 
+  const counted = (delta: 1 | -1): void => {
+    count += delta;
+    metrics.backlogged.set(count);
+  };
+
   function enter(ws: S): void {
     ws.data.backlog = { entries: [], head: 0, bytes: 0, ticks: new Map() };
     for (const topic of ws.data.topics.keys()) {
       ws.unsubscribe(topic);
       index(ws, topic);
     }
-    count += 1;
-    metrics.backlogged.set(count);
+    counted(1);
     metrics.transitions.inc({ to: 'backlogged' });
   }
 
-  function leave(ws: S): void {
+  /** Forgets the socket's backlog; `rejoin` puts a live socket back on its uWS topics. */
+  function forget(ws: S, rejoin: boolean): void {
     ws.data.backlog = undefined;
     for (const topic of ws.data.topics.keys()) {
       unindex(ws, topic);
-      ws.subscribe(topic);
+      if (rejoin) ws.subscribe(topic);
     }
-    count -= 1;
-    metrics.backlogged.set(count);
+    counted(-1);
+  }
+
+  function leave(ws: S): void {
+    forget(ws, true);
     metrics.transitions.inc({ to: 'live' });
   }
 
-  /** Queues one frame; false (and the client closed with 1013) when it would pass the hard cap. */
-  function push(ws: S, backlog: Backlog, frame: string, topic: string | undefined): boolean {
-    const tick = topic !== undefined && isTickTopic(topic) ? topic : undefined;
-    const pending = tick === undefined ? undefined : backlog.ticks.get(tick);
-    if (pending !== undefined) {
-      const entry = backlog.entries[pending];
-      if (entry !== undefined) {
-        backlog.bytes += Buffer.byteLength(frame) - Buffer.byteLength(entry.frame);
-        entry.frame = frame;
-        metrics.conflated.inc({ kind: parseTopic(tick)?.kind ?? 'price', reason: 'slow_reader' });
-        return true;
-      }
-    }
+  /** Queues one frame (`kind`: its topic's tick kind, if any); false when the client was closed at the hard cap. */
+  function push(ws: S, backlog: Backlog, frame: string, topic: string | undefined, kind: TickKind | undefined): boolean {
+    const tick = kind === undefined ? undefined : topic;
     const bytes = Buffer.byteLength(frame);
+    const pending = tick === undefined ? undefined : backlog.entries[backlog.ticks.get(tick) ?? -1];
+    if (pending !== undefined && kind !== undefined) {
+      backlog.bytes += bytes - pending.bytes;
+      pending.frame = frame;
+      pending.bytes = bytes;
+      metrics.conflated.inc({ kind, reason: 'slow_reader' });
+      return true;
+    }
     if (ws.bufferedAmount() + backlog.bytes + bytes > deps.hardCapBytes) {
       metrics.messagesDropped.inc({ reason: 'hard_cap' });
       deps.close(ws, CloseCode.TryAgainLater);
       return false;
     }
     if (tick !== undefined) backlog.ticks.set(tick, backlog.entries.length);
-    backlog.entries.push({ frame, topic: tick });
+    backlog.entries.push({ frame, bytes, topic: tick });
     backlog.bytes += bytes;
     return true;
   }
@@ -157,7 +165,7 @@ export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): B
       while (backlog.head < backlog.entries.length && ws.bufferedAmount() < deps.conflateBytes) {
         const entry = backlog.entries[backlog.head] as Backlog['entries'][number];
         backlog.head += 1;
-        backlog.bytes -= Buffer.byteLength(entry.frame);
+        backlog.bytes -= entry.bytes;
         if (entry.topic !== undefined) backlog.ticks.delete(entry.topic);
         if (ws.send(entry.frame) !== 'closed') sent += 1;
       }
@@ -191,15 +199,16 @@ export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): B
     publish(topic, frame) {
       const set = byTopic.get(topic);
       if (set === undefined) return;
+      const kind = tickKind(topic);
       for (const ws of set) {
         const backlog = ws.data.backlog;
-        if (backlog !== undefined) push(ws, backlog, frame, topic);
+        if (backlog !== undefined) push(ws, backlog, frame, topic, kind);
       }
     },
     enqueue(ws, frame, topic) {
       const backlog = ws.data.backlog;
       if (backlog === undefined) return false;
-      push(ws, backlog, frame, topic);
+      push(ws, backlog, frame, topic, topic === undefined ? undefined : tickKind(topic));
       return true;
     },
     subscribe(ws, topic) {
@@ -215,11 +224,7 @@ export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): B
       if (backlog !== undefined && ws.isOpen && ws.bufferedAmount() < deps.conflateBytes / 2) flush(ws, backlog);
     },
     closed(ws) {
-      if (ws.data.backlog === undefined) return;
-      for (const topic of ws.data.topics.keys()) unindex(ws, topic);
-      ws.data.backlog = undefined;
-      count -= 1;
-      metrics.backlogged.set(count);
+      if (ws.data.backlog !== undefined) forget(ws, false);
     },
   };
 }
