@@ -93,7 +93,7 @@ describe('edge limits', () => {
     const fast = await client(`${e.wsUrl}?subscribe=signal:vcp`);
     await Promise.all([slow.next(ofType('connected')), fast.next(ofType('connected'))]);
     // The slow client stops reading: its kernel buffers fill, then its send buffer on the edge.
-    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    slow.ws.pause();
     const payload = [{ note: 'y'.repeat(16 * 1024) }];
     const messages = 1_000;
     for (let seq = 1; seq <= messages; seq += 1) {
@@ -106,7 +106,7 @@ describe('edge limits', () => {
     }
     expect(fast.frames.filter((f) => f.type === 'signal_update')).toHaveLength(messages);
     expect(await metricValue(e.registry, 'edge_ws_messages_dropped_total', { reason: 'backpressure' })).toBeGreaterThan(0);
-    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    slow.ws.resume();
     // The edge closed it with 1013; behind a full buffer the close frame itself may not get
     // through, in which case the client sees 1006. Either way it is gone and counted.
     const { code } = await slow.closed;
@@ -120,7 +120,7 @@ describe('edge limits', () => {
     const produce = createTestProducer(e.bus, e.lastValues);
     const slow = await client(`${e.wsUrl}?subscribe=signal:vcp`);
     await slow.next(ofType('connected'));
-    (slow.ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    slow.ws.pause();
     const big = [{ note: 'z'.repeat(64 * 1024) }];
     for (let i = 0; i < 100; i += 1) {
       await produce('signal:vcp', {
@@ -130,7 +130,7 @@ describe('edge limits', () => {
     }
     const dropped = await metricValue(e.registry, 'edge_ws_messages_dropped_total', { reason: 'backpressure' });
     expect(dropped).toBeGreaterThan(0);
-    (slow.ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    slow.ws.resume();
     // Everything not dropped arrives, and the connection stays usable.
     await waitFor('the undropped messages', () => slow.frames.filter((f) => f.type === 'signal_update').length === 100 - dropped);
     expect(slow.ws.readyState).toBe(slow.ws.OPEN);

@@ -8,10 +8,6 @@ const { edgeWith, client } = useEdgeScope();
 
 const TOPICS = ['price:005930', 'market:kospi', 'signal:vcp', 'market-gate'];
 
-/** Stops reading (the kernel buffers, then the edge's send buffer, fill) and starts again. */
-const pause = (c: TestClient): void => (c.ws as unknown as { _socket: { pause(): void } })._socket.pause();
-const resume = (c: TestClient): void => (c.ws as unknown as { _socket: { resume(): void } })._socket.resume();
-
 /** A signal big enough to fill the socket buffers quickly (about 8 KB). */
 const aSignal = (n: number): FanoutPayload => ({
   type: 'signal_update',
@@ -39,7 +35,8 @@ describe('slow readers (EDGE_SLOW_CLIENT_POLICY=conflate)', () => {
     const slow = await client(`${e.wsUrl}${query}`);
     const fast = await client(`${e.wsUrl}${query}`);
     await Promise.all([slow.next(ofType('connected')), fast.next(ofType('connected'))]);
-    pause(slow);
+    // Stops reading: the kernel buffers fill, then the edge's send buffer.
+    slow.ws.pause();
 
     // Ticks and signals interleaved, in lock step with the reading client, until the edge has
     // moved the paused one to its backlog and conflated a good number of its ticks.
@@ -68,7 +65,7 @@ describe('slow readers (EDGE_SLOW_CLIENT_POLICY=conflate)', () => {
       data: { status: 'GREEN', level: 70, kospi: 2_650, kospi_change_pct: 1, kosdaq: 870, kosdaq_change_pct: 0, sectors: [] },
     });
 
-    resume(slow);
+    slow.ws.resume();
     await slow.next((f) => f.topic === 'price:005930' && f.seq === lastPriceSeq, { timeoutMs: 10_000 });
     await slow.next((f) => f.topic === 'signal:vcp' && f.seq === lastSignalSeq, { timeoutMs: 10_000 });
     await slow.next((f) => f.topic === 'market-gate' && f.seq === gateSeq, { timeoutMs: 10_000 });
@@ -109,7 +106,8 @@ describe('slow readers (EDGE_SLOW_CLIENT_POLICY=conflate)', () => {
     const slow = await client(`${e.wsUrl}?subscribe=signal:vcp`);
     const fast = await client(`${e.wsUrl}?subscribe=signal:vcp`);
     await Promise.all([slow.next(ofType('connected')), fast.next(ofType('connected'))]);
-    pause(slow);
+    // Stops reading: the kernel buffers fill, then the edge's send buffer.
+    slow.ws.pause();
     let n = 0;
     await waitFor(
       'the paused client closed at the hard cap',
@@ -121,7 +119,7 @@ describe('slow readers (EDGE_SLOW_CLIENT_POLICY=conflate)', () => {
       },
       { timeoutMs: 10_000, intervalMs: 0 },
     );
-    resume(slow);
+    slow.ws.resume();
     const { code } = await slow.closed;
     // Behind a full buffer the close frame may not get through (1006); either way it is gone.
     expect([1013, 1006]).toContain(code);
