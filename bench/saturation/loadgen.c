@@ -199,6 +199,16 @@ static void send_frame(struct conn *c, int opcode, const char *payload, size_t l
 
 static void send_text(struct conn *c, const char *text) { send_frame(c, 0x1, text, strlen(text)); }
 
+/* A probe got its snapshot (or gave up waiting): count it and unsubscribe, so the next probe subscribes afresh. */
+static void probe_finish(struct conn *c, double now) {
+  probe_done++;
+  char cmd[200];
+  snprintf(cmd, sizeof cmd, "{\"type\":\"unsubscribe\",\"topic\":\"%s\"}", probe_topic);
+  send_text(c, cmd);
+  c->probe = PR_WAIT_UNSUB;
+  c->t_ms = now;
+}
+
 static void settle_open(struct conn *c, int ok, const char *error) {
   if (c->state == ST_READY || c->state == ST_CLOSED || c->state == ST_FAILED) return;
   inflight--;
@@ -280,12 +290,7 @@ static void on_price(struct conn *c, const char *p, size_t len, double now_real,
     if (c->probe != PR_WAIT_SNAPSHOT) return;
     hist_record(&probe_hist, (now_mono - c->t_ms) * 1000.0);
     hist_record(&probe_arrival_hist, (read_arrived_ms - c->probe_sent_real_ms) * 1000.0);
-    probe_done++;
-    char cmd[200];
-    snprintf(cmd, sizeof cmd, "{\"type\":\"unsubscribe\",\"topic\":\"%s\"}", probe_topic);
-    send_text(c, cmd);
-    c->probe = PR_WAIT_UNSUB;
-    c->t_ms = now_mono;
+    probe_finish(c, now_mono);
     return;
   }
   const char *end = p + len;
@@ -593,12 +598,7 @@ static void check_timeouts(double now) {
     if (c->state <= ST_WAIT_READY && now > c->t_ms) settle_open(c, 0, "handshake timed out");
     if (probe_mode && c->state == ST_READY && c->probe == PR_WAIT_SNAPSHOT && now - c->t_ms > PROBE_TIMEOUT_MS) {
       probe_timeouts++;
-      probe_done++;
-      char cmd[200];
-      snprintf(cmd, sizeof cmd, "{\"type\":\"unsubscribe\",\"topic\":\"%s\"}", probe_topic);
-      send_text(c, cmd);
-      c->probe = PR_WAIT_UNSUB;
-      c->t_ms = now;
+      probe_finish(c, now);
     } else if (probe_mode && c->probe == PR_WAIT_UNSUB && now - c->t_ms > PROBE_TIMEOUT_MS) {
       c->probe = PR_IDLE; /* the ack went missing; the next subscribe re-syncs */
     }
