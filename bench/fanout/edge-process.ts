@@ -1,5 +1,5 @@
 /** Starting either edge under test pinned to its CPU, and reading its fan-out counters. */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { waitFor } from '../../test/fixtures/wait-for.js';
 import type { EdgeKind } from './args.js';
@@ -22,6 +22,9 @@ export async function startEdge(
   deps: { readonly natsUrl: string; readonly redisUrl: string; readonly runDir: string },
 ): Promise<EdgeProcess> {
   const portFile = join(deps.runDir, `${kind}-edge.port`);
+  // A run starts the edge again per repeat in the same directory: the last edge's port file must
+  // not be read as this one's (it would point at a closed port).
+  rmSync(portFile, { force: true });
   const child = spawnPinned(`${kind} edge`, cpu, tsNodeArgs(EDGE_ENTRY[kind]), {
     logFile: join(deps.runDir, `${kind}-edge.log`),
     env: {

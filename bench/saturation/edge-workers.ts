@@ -8,7 +8,7 @@
  * reuseport on a port it picked itself), so the port comes from the free-port fixture instead.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { freePort } from '../../test/fixtures/free-port.js';
 import { waitFor } from '../../test/fixtures/wait-for.js';
@@ -38,6 +38,7 @@ export async function startEdgeWorkers(workers: number, cpus: string, deps: Edge
   try {
     for (let k = 0; k < workers; k += 1) {
       const portFile = join(deps.runDir, `edge-worker-${k}.port`);
+      rmSync(portFile, { force: true }); // an earlier repeat's file names a closed port
       const child = spawnPinned(`edge worker ${k}`, 0, tsNodeArgs('services/edge/src/main.ts'), {
         logFile: join(deps.runDir, `edge-worker-${k}.log`),
         env: { ...benchEdgeEnv(deps), PORT: String(port), EDGE_PORT_FILE: portFile },
