@@ -66,7 +66,7 @@ export interface SaturationOptions {
   readonly timeout: number;
 }
 
-export const USAGE = `Usage: npm run bench:saturation -- [--quick] [--servers raw-uws,edge,ws,socketio] [--scenarios a,b,c,d,e,f]
+export const USAGE = `Usage: npm run bench:saturation -- [--quick] [--servers raw-uws,raw-uws-nats,edge,ws,socketio] [--scenarios a,b,c,d,e,f]
        [--repeats 3] [--edge-workers 1[,2]] [--warmup 1] [--measure 3] [--drain 0.5]
        [--rate-start 16] [--rate-min 0.5] [--rate-max 4000] [--growth 2] [--bisect-steps 5]
        [--fanout-high 5000] [--fanout-low 1000] [--p99-limit 50] [--read-interval-a 50] [--idle-connections 15000] [--max-connections 19000]

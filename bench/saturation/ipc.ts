@@ -38,6 +38,8 @@ export interface ServerStats {
   readonly bufferedBytes: number;
   /** Connections closed so far, by close code where known. */
   readonly closes: Readonly<Record<string, number>>;
+  /** Server-specific numbers (raw-uws-nats: the bus hop's percentiles over the step). */
+  readonly extra?: Readonly<Record<string, number>>;
 }
 
 export type ToChild = { readonly type: 'publish'; readonly spec: ScheduleSpec } | { readonly type: 'stats' };

@@ -31,6 +31,9 @@ export interface Medians {
   readonly cP99: number;
   readonly cP999: number;
   readonly cArrivalP99: number;
+  /** raw-uws-nats only: publisher → nats-server → server, over scenario c's step. */
+  readonly cHopP50: number;
+  readonly cHopP99: number;
   readonly dKib: number;
   readonly dMax: number;
   readonly eRatio: number;
@@ -54,6 +57,8 @@ export function mediansOf(results: readonly RepeatResult[]): Medians {
     cP99: median(pick((r) => r.c?.latencyMs.p99)),
     cP999: median(pick((r) => r.c?.latencyMs.p999)),
     cArrivalP99: median(pick((r) => r.c?.arrivalMs.p99)),
+    cHopP50: median(pick((r) => r.c?.serverStats.extra['busHopP50Ms'])),
+    cHopP99: median(pick((r) => r.c?.serverStats.extra['busHopP99Ms'])),
     dKib: median(pick((r) => r.d?.kibPerConnection)),
     dMax: median(pick((r) => r.d?.maxAccepted)),
     eRatio: median(pick((r) => r.e?.p99Ratio)),

@@ -119,5 +119,26 @@ export function targetsSection(s: RunSummary, med: (label: string) => Medians): 
       ];
       return `### ${label}\n\n${table(['metric', label, 'raw uWS', `${label} ÷ raw uWS`, `${label} ÷ ws`, `${label} ÷ Socket.IO`, 'target', 'result'], rows)}`;
     });
-  return `## Targets: our edge against the peers (medians)\n\n${sections.join('\n\n') || 'No edge in this run.'}`;
+  return `## Targets: our edge against the peers (medians)\n\n${sections.join('\n\n') || 'No edge in this run.'}${latencySplit(s, med)}`;
+}
+
+/**
+ * Scenario c split along the message's path: raw uWS publishing in-process, the same app fed
+ * through NATS (adds the bus hop), and our edge (adds our code). Only when raw-uws-nats ran.
+ */
+function latencySplit(s: RunSummary, med: (label: string) => Medians): string {
+  if (!s.labels.includes('raw-uws-nats') || !s.opts.scenarios.includes('c')) return '';
+  const rows = ['raw-uws', 'raw-uws-nats', ...s.labels.filter((l) => l.startsWith('edge'))]
+    .filter((l) => s.labels.includes(l))
+    .map((label) => {
+      const m = med(label);
+      const hop = label === 'raw-uws-nats' ? `${fmt(m.cHopP50, 2)} / ${fmt(m.cHopP99, 2)}` : '–';
+      return [label, fmt(m.cP50, 2), fmt(m.cP99, 2), hop, fmt(m.cP99 / med('raw-uws').cP99, 2), fmt(m.cP99 / med('raw-uws-nats').cP99, 2)];
+    });
+  return (
+    "\n\n### Where scenario c's latency goes (medians)\n\n" +
+    table(['server', 'p50 ms', 'p99 ms', 'bus hop p50 / p99 ms', 'p99 ÷ raw-uws', 'p99 ÷ raw-uws-nats'], rows) +
+    '\n\nraw-uws-nats is the bare uWS app fed by the same NATS publisher as the edge: the difference to raw-uws is the bus hop ' +
+    "(publisher → nats-server → server, timed by the server), the difference to it is our edge's own code."
+  );
 }

@@ -1,7 +1,8 @@
 /**
- * The four server kinds behind one interface, so every scenario drives them alike: start,
- * publish one step's schedule, read the server's own counters, stop. Each server runs pinned to
- * CPU 0; the edge's publisher, nats-server and redis-server sit on CPU 1 with the clients.
+ * The server kinds behind one interface, so every scenario drives them alike: start, publish one
+ * step's schedule, read the server's own counters, stop. Each server runs pinned to CPU 0; the
+ * NATS publisher, nats-server and redis-server of the bus-fed kinds (edge, raw-uws-nats) sit on
+ * CPU 1 with the clients.
  */
 import { join } from 'node:path';
 import { startNats } from '../../test/fixtures/nats.js';
@@ -15,7 +16,7 @@ import type { Listening, Published, ScheduleResult, ScheduleSpec, ServerStats, S
 import { BENCH_TOPIC } from './payload.js';
 import { windowOf } from './schedule.js';
 
-export const SERVER_KINDS = ['raw-uws', 'edge', 'ws', 'socketio'] as const;
+export const SERVER_KINDS = ['raw-uws', 'raw-uws-nats', 'edge', 'ws', 'socketio'] as const;
 export type ServerKind = (typeof SERVER_KINDS)[number];
 
 /** One server under test: a kind, and for the edge how many worker processes share its port. */
@@ -45,7 +46,31 @@ export interface Target {
 const PUBLISH_GRACE_MS = 20_000;
 
 export async function startTarget(spec: TargetSpec, runDir: string): Promise<Target> {
-  return spec.kind === 'edge' ? startEdgeTarget(spec, runDir) : startPeerTarget(spec, runDir);
+  return spec.kind === 'edge' || spec.kind === 'raw-uws-nats' ? startBusTarget(spec, runDir) : startPeerTarget(spec, runDir);
+}
+
+/** Answers a child server's `stats` command (the peers and raw-uws-nats). */
+async function childStats(child: Child): Promise<ServerStats & { readonly extra: Readonly<Record<string, number>> }> {
+  const reply = nextMessage<StatsReply>(child, 'stats', 10_000);
+  child.process.send({ type: 'stats' });
+  const { stats } = await reply;
+  return { ...stats, extra: stats.extra ?? {} };
+}
+
+/** A server child on the server CPU that says which port it listens on; stopped if it never does. */
+async function startServerChild(spec: TargetSpec, runDir: string, env?: Record<string, string>): Promise<{ child: Child; port: number }> {
+  const child = spawnPinned(spec.label, EDGE_CPU, tsNodeArgs(`bench/saturation/servers/${spec.kind}.ts`), {
+    ipc: true,
+    logFile: join(runDir, `${spec.label}.log`),
+    ...(env === undefined ? {} : { env }),
+  });
+  try {
+    const { port } = await nextMessage<Listening>(child, 'listening', 30_000);
+    return { child, port };
+  } catch (err) {
+    await child.stop();
+    throw err;
+  }
 }
 
 /** Sends a schedule to a publishing child and waits for its result. */
@@ -57,17 +82,7 @@ function publishVia(child: Child, spec: ScheduleSpec): Promise<ScheduleResult> {
 }
 
 async function startPeerTarget(spec: TargetSpec, runDir: string): Promise<Target> {
-  const child = spawnPinned(spec.label, EDGE_CPU, tsNodeArgs(`bench/saturation/servers/${spec.kind}.ts`), {
-    ipc: true,
-    logFile: join(runDir, `${spec.label}.log`),
-  });
-  let port: number;
-  try {
-    ({ port } = await nextMessage<Listening>(child, 'listening', 30_000));
-  } catch (err) {
-    await child.stop();
-    throw err;
-  }
+  const { child, port } = await startServerChild(spec, runDir);
   const eio = spec.kind === 'socketio';
   return {
     spec,
@@ -77,16 +92,16 @@ async function startPeerTarget(spec: TargetSpec, runDir: string): Promise<Target
     serverPids: [child.pid],
     externalPublisher: false,
     publish: (schedule) => publishVia(child, schedule),
-    async stats() {
-      const reply = nextMessage<StatsReply>(child, 'stats', 10_000);
-      child.process.send({ type: 'stats' });
-      return { ...(await reply).stats, extra: {} };
-    },
+    stats: () => childStats(child),
     stop: () => child.stop(),
   };
 }
 
-async function startEdgeTarget(spec: TargetSpec, runDir: string): Promise<Target> {
+/**
+ * A server fed through the bus: nats-server, redis-server and the NATS publisher on the client
+ * CPU, then our edge (N workers) or the bare uWS app that subscribes to NATS itself.
+ */
+async function startBusTarget(spec: TargetSpec, runDir: string): Promise<Target> {
   const stops: Array<() => Promise<void>> = [];
   const stopAll = async (): Promise<void> => {
     for (const stop of stops.splice(0).reverse()) await stop();
@@ -111,6 +126,21 @@ async function startEdgeTarget(spec: TargetSpec, runDir: string): Promise<Target
     });
     stops.push(() => publisher.stop());
     await nextMessage<Listening>(publisher, 'listening', 30_000);
+    if (spec.kind === 'raw-uws-nats') {
+      const { child, port } = await startServerChild(spec, runDir, { [CHILD_CONFIG_ENV]: JSON.stringify({ natsUrl: nats.url }) });
+      stops.push(() => child.stop());
+      return {
+        spec,
+        port,
+        subscribePath: `/ws?subscribe=${BENCH_TOPIC}`,
+        mode: 'json',
+        serverPids: [child.pid],
+        externalPublisher: true,
+        publish: (schedule) => publishVia(publisher, schedule),
+        stats: () => childStats(child),
+        stop: stopAll,
+      };
+    }
     // On 2 CPUs a second worker can only go to the client core: N = 2 shows that contention.
     const cpus = spec.workers === 1 ? String(EDGE_CPU) : `${EDGE_CPU},${CLIENT_CPU}`;
     const edge = await startEdgeWorkers(spec.workers, cpus, { natsUrl: nats.url, redisUrl: redis.url, runDir });
