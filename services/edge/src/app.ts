@@ -28,6 +28,7 @@ import {
   createClientState,
   parseSubscribeQuery,
   recordBadFrame,
+  takeInitialTopics,
   takeMessageToken,
   type ClientState,
 } from './client-state.js';
@@ -276,8 +277,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     const overIpLimit = (): boolean => config.maxConnectionsPerIp > 0 && (connectionsByIp.get(ip) ?? 0) >= config.maxConnectionsPerIp;
     if (overIpLimit()) return reject(429, 'too many connections from this address', 'per_ip');
     const initialTopics = parseSubscribeQuery(req.query);
-    const state = (grant?: Grant): ClientState =>
-      createClientState(randomUUID(), now(), initialTopics, { ip, burst: config.messageBurst, grant });
+    const state = (grant?: Grant): ClientState => createClientState(now(), initialTopics, { ip, burst: config.messageBurst, grant });
     const authenticate = deps.authenticator;
     if (authenticate === undefined) return { accept: true, data: state() };
     // Headers are read now: the request object does not outlive this call.
@@ -305,10 +305,10 @@ export function createEdge(deps: EdgeDeps): Edge {
     // Seed order: one `subscribed` per query topic, then `connected`, then the last values.
     const accepted: string[] = [];
     ws.cork(() => {
-      for (const topic of ws.data.initialTopics) {
+      for (const topic of takeInitialTopics(ws.data)) {
         if (subscribe(ws, topic, false)) accepted.push(topic);
       }
-      send(ws, connectedFrame(ws.data.id));
+      send(ws, connectedFrame(randomUUID()));
     });
     for (const topic of accepted) sendSnapshot(ws, topic);
   }

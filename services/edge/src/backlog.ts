@@ -21,7 +21,7 @@ import type { Counter, Gauge } from 'prom-client';
  */
 export interface BacklogSocket {
   readonly isOpen: boolean;
-  readonly data: { readonly topics: ReadonlyMap<string, unknown>; backlog: Backlog | undefined };
+  readonly data: { readonly topics: { keys(): IterableIterator<string> }; backlog: Backlog | undefined };
   send(frame: string): 'sent' | 'buffered' | 'dropped' | 'closed';
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;

@@ -1,17 +1,21 @@
 import type { Grant } from './auth.js';
 import type { Backlog } from './backlog.js';
 
-/** Per-socket state, set at the handshake and owned by the socket (no ad-hoc socket properties). */
+const NO_TOPICS: readonly string[] = Object.freeze([]);
+
+/**
+ * Per-socket state, set at the handshake and owned by the socket (no ad-hoc socket properties).
+ * One exists per connection (up to ~19,000 per process), so it holds only what is read later:
+ * the `connected` frame's client id is made when it is sent, not kept.
+ */
 export interface ClientState {
-  readonly id: string;
-  readonly connectedAtMs: number;
-  /** Topics requested in `?subscribe=`, handled on open. */
-  readonly initialTopics: readonly string[];
+  /** Topics requested in `?subscribe=`; handled on open, then let go (`takeInitialTopics`). */
+  initialTopics: readonly string[];
   /**
    * This client's topics (bounded by EDGE_MAX_TOPICS), each with the number of its latest
    * subscribe command, so a late snapshot read answers only the subscribe that asked for it.
    */
-  readonly topics: Map<string, number>;
+  readonly topics: ClientTopics;
   /** Subscribe commands so far on this socket. */
   subscribeCount: number;
   /** Last inbound frame of any kind (liveness for the reaper). */
@@ -35,16 +39,13 @@ export interface ClientState {
 }
 
 export function createClientState(
-  id: string,
   nowMs: number,
   initialTopics: readonly string[],
   opts: { ip?: string; burst?: number; grant?: Grant | undefined } = {},
 ): ClientState {
   return {
-    id,
-    connectedAtMs: nowMs,
-    initialTopics,
-    topics: new Map(),
+    initialTopics: initialTopics.length === 0 ? NO_TOPICS : initialTopics,
+    topics: new ClientTopics(),
     subscribeCount: 0,
     lastSeenMs: nowMs,
     badFrames: 0,
@@ -57,6 +58,65 @@ export function createClientState(
     expiryTimer: undefined,
     backlog: undefined,
   };
+}
+
+/** The `?subscribe=` topics, once: the state stops holding them. */
+export function takeInitialTopics(state: ClientState): readonly string[] {
+  const topics = state.initialTopics;
+  state.initialTopics = NO_TOPICS;
+  return topics;
+}
+
+/**
+ * A client's topics, each with its latest subscribe number: the part of a Map the edge uses.
+ * An empty Map costs about 200 bytes, on every socket; most clients hold one topic or a few, so
+ * the first lives in two fields and a Map is made only for a second.
+ */
+export class ClientTopics {
+  private first: string | undefined;
+  private firstGeneration = 0;
+  private rest: Map<string, number> | undefined;
+
+  get size(): number {
+    return (this.first === undefined ? 0 : 1) + (this.rest?.size ?? 0);
+  }
+
+  has(topic: string): boolean {
+    return this.get(topic) !== undefined;
+  }
+
+  get(topic: string): number | undefined {
+    return topic === this.first ? this.firstGeneration : this.rest?.get(topic);
+  }
+
+  set(topic: string, generation: number): void {
+    if (topic === this.first || (this.first === undefined && this.rest?.has(topic) !== true)) {
+      this.first = topic;
+      this.firstGeneration = generation;
+    } else {
+      (this.rest ??= new Map()).set(topic, generation);
+    }
+  }
+
+  delete(topic: string): boolean {
+    if (topic === this.first) {
+      this.first = undefined;
+      return true;
+    }
+    const deleted = this.rest?.delete(topic) ?? false;
+    if (this.rest?.size === 0) this.rest = undefined;
+    return deleted;
+  }
+
+  clear(): void {
+    this.first = undefined;
+    this.rest = undefined;
+  }
+
+  *keys(): IterableIterator<string> {
+    if (this.first !== undefined) yield this.first;
+    if (this.rest !== undefined) yield* this.rest.keys();
+  }
 }
 
 /**
