@@ -47,7 +47,11 @@ ENTRYPOINT ["/usr/bin/tini", "--"]
 FROM runtime AS edge
 COPY --from=build --chown=node:node /out/services/edge/ services/edge/
 EXPOSE 8080
-CMD ["node", "services/edge/dist/main.js"]
+# A young generation of at most 4 MB per semi-space (V8's default grows to 16): a burst of
+# handshakes otherwise leaves ~1 KiB per connection of grown young space in the RSS
+# (bench/saturation scenario d: 2.2-2.4 → 1.2-1.5 KiB per idle connection). bench/fanout and
+# bench/saturation start the edge with the same flag (EDGE_NODE_FLAGS).
+CMD ["node", "--max-semi-space-size=4", "services/edge/dist/main.js"]
 
 FROM runtime AS price-ingest
 COPY --from=build --chown=node:node /out/services/price-ingest/ services/price-ingest/

@@ -44,8 +44,8 @@ export function cleanupAll(): void {
 }
 
 /** The node command line that runs a TypeScript file of this repo from source. */
-export function tsNodeArgs(file: string): string[] {
-  return [process.execPath, '--conditions=@repo/source', '--import', 'tsx', file];
+export function tsNodeArgs(file: string, nodeFlags: readonly string[] = []): string[] {
+  return [process.execPath, ...nodeFlags, '--conditions=@repo/source', '--import', 'tsx', file];
 }
 
 export interface SpawnOptions {

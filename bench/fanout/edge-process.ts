@@ -15,6 +15,9 @@ export interface EdgeProcess {
   readonly port: number;
 }
 
+/** The Node flags of the edge's image (Dockerfile CMD), so the bench measures what is deployed. */
+export const EDGE_NODE_FLAGS: readonly string[] = ['--max-semi-space-size=4'];
+
 /** Starts the edge on a free port (PORT=0 + port file: never a port that may sit in TIME_WAIT). */
 export async function startEdge(
   kind: EdgeKind,
@@ -25,7 +28,7 @@ export async function startEdge(
   // A run starts the edge again per repeat in the same directory: the last edge's port file must
   // not be read as this one's (it would point at a closed port).
   rmSync(portFile, { force: true });
-  const child = spawnPinned(`${kind} edge`, cpu, tsNodeArgs(EDGE_ENTRY[kind]), {
+  const child = spawnPinned(`${kind} edge`, cpu, tsNodeArgs(EDGE_ENTRY[kind], kind === 'uws' ? EDGE_NODE_FLAGS : []), {
     logFile: join(deps.runDir, `${kind}-edge.log`),
     env: {
       PORT: '0',

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { freePort } from '../../test/fixtures/free-port.js';
 import { waitFor } from '../../test/fixtures/wait-for.js';
 import { spawnPinned, tsNodeArgs, type Child } from '../fanout/children.js';
-import { startEdge } from '../fanout/edge-process.js';
+import { EDGE_NODE_FLAGS, startEdge } from '../fanout/edge-process.js';
 
 export interface EdgeWorkers {
   readonly children: readonly Child[];
@@ -39,7 +39,7 @@ export async function startEdgeWorkers(workers: number, cpus: string, deps: Edge
     for (let k = 0; k < workers; k += 1) {
       const portFile = join(deps.runDir, `edge-worker-${k}.port`);
       rmSync(portFile, { force: true }); // an earlier repeat's file names a closed port
-      const child = spawnPinned(`edge worker ${k}`, 0, tsNodeArgs('services/edge/src/main.ts'), {
+      const child = spawnPinned(`edge worker ${k}`, 0, tsNodeArgs('services/edge/src/main.ts', EDGE_NODE_FLAGS), {
         logFile: join(deps.runDir, `edge-worker-${k}.log`),
         env: { ...benchEdgeEnv(deps), PORT: String(port), EDGE_PORT_FILE: portFile },
       });
