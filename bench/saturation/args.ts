@@ -203,5 +203,6 @@ export function estimateSeconds(
   const snapshot = o.repeats * (o.warmup + (o.probes * o.probeIntervalMs) / 1000 + 4);
   const edges = o.servers.includes('edge') ? o.edgeWorkers.length : 0;
   const peers = o.servers.length - (o.servers.includes('edge') ? 1 : 0);
-  return Math.round((edges + peers) * perTarget + edges * (slow + snapshot) + (o.slowPeers ? peers * slow : 0));
+  const bareApps = o.servers.filter((k) => k === 'raw-uws' || k === 'raw-uws-nats').length;
+  return Math.round((edges + peers) * perTarget + edges * (slow + snapshot) + bareApps * snapshot + (o.slowPeers ? peers * slow : 0));
 }

@@ -155,9 +155,10 @@ export function summaryMarkdown(s: RunSummary): string {
       ),
     );
   }
-  if (o.scenarios.includes('f') && labels.some((l) => l.startsWith('edge'))) {
+  const probed = labels.filter((l) => of(l).some((r) => r.f !== undefined));
+  if (o.scenarios.includes('f') && probed.length > 0) {
     parts.push(
-      `## f. Subscribe → snapshot with ${int(o.fanoutHigh)} connected (edge only; ${o.probes} probes, background ${o.snapshotRate}/s)`,
+      `## f. Subscribe → snapshot with ${int(o.fanoutHigh)} connected (${o.probes} probes, background ${o.snapshotRate}/s; the bare uWS app answers with an ack and its last frame)`,
       table(
         [
           'server',
@@ -169,18 +170,16 @@ export function summaryMarkdown(s: RunSummary): string {
           'timeouts',
           `background p99 ms (${int(o.fanoutHigh)} subscribers)`,
         ],
-        labels
-          .filter((l) => l.startsWith('edge'))
-          .map((l) => [
-            l,
-            fmt(median(of(l).map((r) => r.f?.p50)), 2),
-            fmt(med(l).fP99, 2),
-            fmt(median(of(l).map((r) => r.f?.max)), 2),
-            fmt(median(of(l).map((r) => r.f?.arrivalP99)), 2),
-            each(l, (r) => fmt(r.f?.p99 ?? Number.NaN, 2)),
-            each(l, (r) => String(r.f?.timeouts ?? 'n/a')),
-            each(l, (r) => fmt(r.f?.step.latencyMs.p99 ?? Number.NaN, 1)),
-          ]),
+        probed.map((l) => [
+          l,
+          fmt(median(of(l).map((r) => r.f?.p50)), 2),
+          fmt(med(l).fP99, 2),
+          fmt(median(of(l).map((r) => r.f?.max)), 2),
+          fmt(median(of(l).map((r) => r.f?.arrivalP99)), 2),
+          each(l, (r) => fmt(r.f?.p99 ?? Number.NaN, 2)),
+          each(l, (r) => String(r.f?.timeouts ?? 'n/a')),
+          each(l, (r) => fmt(r.f?.step.latencyMs.p99 ?? Number.NaN, 1)),
+        ]),
       ),
     );
   }

@@ -12,7 +12,7 @@ import { searchMaxRate, type SearchOutcome, type Verdict } from './search.js';
 import { closeLoadgens, openSession, openSpread, settledRssMb, startLoadgens, type Environment } from './session.js';
 import { FOREIGN_LOAD, runStep, type Session, type StepResult, type StepSpec } from './step.js';
 import { socketCount } from './edge-workers.js';
-import { startTarget, type TargetSpec } from './targets.js';
+import { startTarget, type ServerKind, type TargetSpec } from './targets.js';
 
 export interface SearchResult {
   /** Publishes per second of the best passing step, and what it delivered. */
@@ -100,12 +100,13 @@ export async function runRepeat(spec: TargetSpec, repeat: number, env: Environme
   log(`${spec.label} (repeat ${repeat + 1}): server pid(s) ${target.serverPids.join(', ')} on 127.0.0.1:${target.port}`);
   try {
     if (has('d')) await attempt('idle memory (d)', async () => void (result.d = await idleMemory(target, env)));
-    if (has('a') || (has('f') && spec.kind === 'edge')) {
+    const probes = has('f') && SNAPSHOT_KINDS.has(spec.kind);
+    if (has('a') || probes) {
       await attempt('fan-out high (a, f)', async () => {
         const session = await open('fan-out high (a, f)', opts.fanoutHigh);
         try {
           if (has('a')) result.a = await search(session, 'a', { start: previous.get(`${spec.label}/a`) }, previous);
-          if (has('f') && spec.kind === 'edge') result.f = await snapshot(session, env);
+          if (probes) result.f = await snapshot(session, env);
         } finally {
           await closeLoadgens(target, session.loadgens);
         }
@@ -257,6 +258,9 @@ async function slowConsumers(session: Session): Promise<SlowResult> {
 /** RSS growth allowed from the first to the second half of the slow window (GC noise, one-off caps). */
 const FLAT_MB = 5;
 const FLAT_SHARE = 0.05;
+
+/** Servers that answer subscribe commands with a last value: ours, and the bare uWS app for comparison. */
+const SNAPSHOT_KINDS: ReadonlySet<ServerKind> = new Set(['edge', 'raw-uws', 'raw-uws-nats']);
 
 /**
  * Scenario f: while the fan-out-high set receives a steady stream, separate probe connections

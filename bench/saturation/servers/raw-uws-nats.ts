@@ -19,7 +19,7 @@ import { startBareApp } from './bare-uws.js';
 const MAX_HOPS = 200_000;
 
 const { natsUrl } = readChildConfig<{ readonly natsUrl: string }>();
-const { app, stats } = startBareApp();
+const { publish, stats } = startBareApp();
 const hops = new Float64Array(MAX_HOPS);
 let hopCount = 0;
 
@@ -31,7 +31,7 @@ nc.subscribe(topicToSubject(BENCH_TOPIC), {
     const sentMs = (envelope.data as unknown as { readonly data: { readonly sent_ms: number } }).data.sent_ms;
     hops[hopCount % MAX_HOPS] = wallNowMs() - sentMs;
     hopCount += 1;
-    app.publish(BENCH_TOPIC, fanoutFrame(envelope), false, false);
+    publish(fanoutFrame(envelope));
   },
 });
 

@@ -7,9 +7,9 @@ import { BENCH_TOPIC, priceFrame } from '../payload.js';
 import { runSchedule } from '../schedule.js';
 import { startBareApp } from './bare-uws.js';
 
-const { app, stats } = startBareApp();
+const { publish, stats } = startBareApp();
 
 serveCommands({
-  publish: (spec) => runSchedule(spec, (seq, sentMs) => app.publish(BENCH_TOPIC, priceFrame(BENCH_TOPIC, seq, sentMs), false, false)),
+  publish: (spec) => runSchedule(spec, (seq, sentMs) => publish(priceFrame(BENCH_TOPIC, seq, sentMs))),
   stats,
 });
