@@ -37,7 +37,7 @@ import { createHeartbeat } from './heartbeat.js';
 import { createOriginPolicy } from './origin.js';
 import { createHttpRoutes, type StaticAssets } from './http-routes.js';
 import { createEdgeMetrics } from './metrics.js';
-import { createTopicBridge } from './topic-bridge.js';
+import { createTopicBridge, FANOUT_SLICES } from './topic-bridge.js';
 import { extractToken, type Authenticator, type Grant } from './auth.js';
 import { createWsServer, type UpgradeDecision, type UpgradeRequest, type WsSocket } from './ws-server.js';
 
@@ -63,6 +63,7 @@ export type EdgeOptions = Pick<
   | 'slowClientPolicy'
   | 'conflateBytes'
   | 'backlogCheckMs'
+  | 'fanoutSliceAbove'
   | 'allowedOrigins'
   | 'drainMs'
   | 'badFrameLimit'
@@ -118,6 +119,11 @@ const HEARTBEAT_TOPIC = '#heartbeat';
 type Conn = WsSocket<ClientState>;
 
 /** Close codes reported as themselves; anything else a client sends is `other` (bounded labels). */
+/** The uWS topic of one fan-out slice of a topic (`|` never occurs in a valid topic). */
+export function sliceChannel(topic: string, slice: number): string {
+  return `${topic}|${slice}`;
+}
+
 const LABELLED_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1005, 1006, ...Object.values(CloseCode)]);
 
 function closeCodeLabel(code: number): string {
@@ -150,6 +156,9 @@ export function createEdge(deps: EdgeDeps): Edge {
   const drainTimers = new Map<NodeJS.Timeout, () => void>();
   // Slow consumers waiting to be closed (bounded by the open connections).
   const slowClients = new Set<Conn>();
+  // Sockets take the fan-out slices in turn, so every slice of a big topic gets about as many.
+  let slotCounter = 0;
+  const nextSlot = (): number => (slotCounter = (slotCounter + 1) % FANOUT_SLICES);
   let slowCloseTimer: NodeJS.Immediate | undefined;
 
   const demand = createDemandReporter({
@@ -166,6 +175,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     hardCapBytes: config.maxBackpressureBytes,
     checkIntervalMs: config.backlogCheckMs,
     connections: () => connections,
+    channel: sliceChannel,
     close: (ws, code) => closeClient(ws, code),
     metrics: {
       conflated: metrics.ticksConflated,
@@ -184,11 +194,12 @@ export function createEdge(deps: EdgeDeps): Edge {
     logger: log,
     maxTopics: config.maxTopicsPerEdge,
     now,
-    publish: (topic, frame) => {
-      server.publish(topic, frame);
-      backlogs.publish(topic, frame);
+    publish: (topic, slice, frame) => {
+      server.publish(sliceChannel(topic, slice), frame);
+      backlogs.publish(topic, slice, frame);
     },
-    numSubscribers: (topic) => server.numSubscribers(topic),
+    numSubscribers: (topic, slice) => server.numSubscribers(sliceChannel(topic, slice)),
+    sliceAbove: config.fanoutSliceAbove,
     onTopicOpened: (topic) => {
       const ticker = priceTicker(topic);
       if (ticker !== undefined) demand.add(ticker);
@@ -277,7 +288,8 @@ export function createEdge(deps: EdgeDeps): Edge {
     const overIpLimit = (): boolean => config.maxConnectionsPerIp > 0 && (connectionsByIp.get(ip) ?? 0) >= config.maxConnectionsPerIp;
     if (overIpLimit()) return reject(429, 'too many connections from this address', 'per_ip');
     const initialTopics = parseSubscribeQuery(req.query);
-    const state = (grant?: Grant): ClientState => createClientState(now(), initialTopics, { ip, burst: config.messageBurst, grant });
+    const state = (grant?: Grant): ClientState =>
+      createClientState(now(), initialTopics, { ip, burst: config.messageBurst, grant, slot: nextSlot() });
     const authenticate = deps.authenticator;
     if (authenticate === undefined) return { accept: true, data: state() };
     // Headers are read now: the request object does not outlive this call.
@@ -367,7 +379,7 @@ export function createEdge(deps: EdgeDeps): Edge {
             ? { code: ProtocolErrorCode.InvalidTopic, message: `Invalid topic: ${String(topic).slice(0, 80)}` }
             : ws.data.grant !== undefined && !ws.data.grant.allows(topic)
               ? { code: EdgeErrorCode.ForbiddenTopic, message: `Not allowed by your token: ${topic}` }
-              : !bridge.acquire(topic)
+              : !bridge.acquire(topic, ws.data.slot)
                 ? { code: EdgeErrorCode.EdgeTopicLimit, message: 'This server has too many topics; try again later' }
                 : undefined;
       if (error !== undefined) {
@@ -388,13 +400,13 @@ export function createEdge(deps: EdgeDeps): Edge {
   function unsubscribe(ws: Conn, topic: string): void {
     if (!ws.data.topics.delete(topic)) return;
     backlogs.unsubscribe(ws, topic);
-    bridge.release(topic);
+    bridge.release(topic, ws.data.slot);
     subscriptionCount -= 1;
     metrics.subscriptions.set(subscriptionCount);
   }
 
   function sendSnapshot(ws: Conn, topic: string): void {
-    const cached = bridge.cachedFrame(topic);
+    const cached = bridge.cachedFrame(topic, ws.data.slot);
     if (cached !== undefined) {
       metrics.snapshots.inc({ source: 'local' });
       send(ws, cached, topic);
@@ -444,7 +456,7 @@ export function createEdge(deps: EdgeDeps): Edge {
     }
     slowClients.delete(ws);
     backlogs.closed(ws);
-    for (const topic of ws.data.topics.keys()) bridge.release(topic);
+    for (const topic of ws.data.topics.keys()) bridge.release(topic, ws.data.slot);
     subscriptionCount -= ws.data.topics.size;
     ws.data.topics.clear();
     metrics.connections.set(connections.size);

@@ -3,6 +3,9 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { CloseCode } from '@repo/protocol';
 import { createBacklogs, tickKind, type Backlog, type BacklogSocket } from './backlog.js';
 
+/** The uWS topic of a slice, as the edge names it (slice 0 keeps the plain name, like these tests' expectations). */
+const channel = (topic: string, slice: number): string => (slice === 0 ? topic : `${topic}|${slice}`);
+
 /** A socket whose send buffer the test sets; `sent` is what reached it, in order. */
 class FakeSocket implements BacklogSocket {
   isOpen = true;
@@ -10,12 +13,13 @@ class FakeSocket implements BacklogSocket {
   readonly sent: string[] = [];
   readonly uwsTopics = new Set<string>();
   closedWith: number | undefined;
-  readonly data: { topics: Map<string, number>; backlog: Backlog | undefined } = { topics: new Map(), backlog: undefined };
+  readonly data: { topics: Map<string, number>; slot: number; backlog: Backlog | undefined };
 
-  constructor(topics: string[]) {
+  constructor(topics: string[], slot = 0) {
+    this.data = { topics: new Map(), slot, backlog: undefined };
     for (const topic of topics) {
       this.data.topics.set(topic, 1);
-      this.uwsTopics.add(topic);
+      this.uwsTopics.add(channel(topic, slot));
     }
   }
   send(frame: string) {
@@ -52,6 +56,7 @@ function setup(sockets: FakeSocket[], opts: { conflateBytes?: number; hardCapByt
     hardCapBytes: opts.hardCapBytes ?? 10_000,
     checkIntervalMs: 60_000,
     connections: () => sockets,
+    channel,
     close: (ws, code) => {
       ws.closedWith = code;
       ws.isOpen = false;
@@ -94,7 +99,7 @@ describe('backlogs', () => {
     backlogs.check();
     expect(backlogs.size).toBe(0);
     expect([...ws.uwsTopics]).toEqual(TOPICS);
-    backlogs.publish('price:005930', tick('price:005930', 1));
+    backlogs.publish('price:005930', 0, tick('price:005930', 1));
     expect(backlogs.enqueue(ws, 'ack')).toBe(false);
     expect(ws.sent).toEqual([]);
   });
@@ -109,12 +114,12 @@ describe('backlogs', () => {
     expect(ws.uwsTopics.size).toBe(0);
     expect([...live.uwsTopics]).toEqual(TOPICS);
 
-    backlogs.publish('price:005930', tick('price:005930', 1));
-    backlogs.publish('signal:vcp', signal(1));
-    backlogs.publish('price:000660', tick('price:000660', 1));
+    backlogs.publish('price:005930', 0, tick('price:005930', 1));
+    backlogs.publish('signal:vcp', 0, signal(1));
+    backlogs.publish('price:000660', 0, tick('price:000660', 1));
     for (let seq = 2; seq <= 50; seq += 1) {
-      backlogs.publish('price:005930', tick('price:005930', seq));
-      if (seq % 10 === 0) backlogs.publish('signal:vcp', signal(seq / 10 + 1));
+      backlogs.publish('price:005930', 0, tick('price:005930', seq));
+      if (seq % 10 === 0) backlogs.publish('signal:vcp', 0, signal(seq / 10 + 1));
     }
     expect(backlogs.enqueue(ws, JSON.stringify({ type: 'subscribed', topic: 'market-gate', seq: 0 }))).toBe(true);
     expect(ws.sent).toEqual([]);
@@ -150,7 +155,7 @@ describe('backlogs', () => {
     const { backlogs } = setup([ws], { conflateBytes: 1_000 });
     ws.buffered = 2_000;
     backlogs.check();
-    for (let seq = 1; seq <= 10; seq += 1) backlogs.publish('signal:vcp', signal(seq, 300));
+    for (let seq = 1; seq <= 10; seq += 1) backlogs.publish('signal:vcp', 0, signal(seq, 300));
     ws.buffered = 0;
     backlogs.drained(ws);
     const first = parsed(ws.sent).map((f) => f.seq);
@@ -158,7 +163,7 @@ describe('backlogs', () => {
     expect(first.length).toBeLessThan(10);
     expect(backlogs.size).toBe(1);
     // A tick arriving meanwhile queues behind the signals still waiting.
-    backlogs.publish('price:005930', tick('price:005930', 7));
+    backlogs.publish('price:005930', 0, tick('price:005930', 7));
     while (backlogs.size > 0) {
       ws.buffered = 0;
       backlogs.drained(ws);
@@ -175,13 +180,13 @@ describe('backlogs', () => {
     ws.buffered = 1_500;
     backlogs.check();
     // Ticks never grow the queue past one per topic, whatever their number.
-    for (let seq = 1; seq <= 1_000; seq += 1) backlogs.publish('price:005930', tick('price:005930', seq));
+    for (let seq = 1; seq <= 1_000; seq += 1) backlogs.publish('price:005930', 0, tick('price:005930', seq));
     expect(ws.closedWith).toBeUndefined();
-    for (let seq = 1; seq <= 20 && ws.closedWith === undefined; seq += 1) backlogs.publish('signal:vcp', signal(seq, 500));
+    for (let seq = 1; seq <= 20 && ws.closedWith === undefined; seq += 1) backlogs.publish('signal:vcp', 0, signal(seq, 500));
     expect(ws.closedWith).toBe(CloseCode.TryAgainLater);
     expect(await value('dropped', { reason: 'hard_cap' })).toBe(1);
     expect(backlogs.size).toBe(0);
-    backlogs.publish('signal:vcp', signal(99));
+    backlogs.publish('signal:vcp', 0, signal(99));
     expect(ws.sent).toEqual([]);
   });
 
@@ -195,11 +200,30 @@ describe('backlogs', () => {
     ws.data.topics.delete('price:005930');
     backlogs.unsubscribe(ws, 'price:005930');
     expect(ws.uwsTopics.size).toBe(0);
-    backlogs.publish('price:005930', tick('price:005930', 1));
-    backlogs.publish('signal:vcp', signal(1));
+    backlogs.publish('price:005930', 0, tick('price:005930', 1));
+    backlogs.publish('signal:vcp', 0, signal(1));
     ws.buffered = 0;
     backlogs.drained(ws);
     expect(parsed(ws.sent).map((f) => f.type)).toEqual(['signal_update']);
     expect([...ws.uwsTopics]).toEqual(['signal:vcp']);
+  });
+
+  it('queues only its own slice of a fan-out, and leaves and rejoins the uWS topic of its slice', () => {
+    const mine = new FakeSocket(['price:005930'], 3);
+    const other = new FakeSocket(['price:005930'], 4);
+    const { backlogs } = setup([mine, other]);
+    mine.buffered = 5_000;
+    other.buffered = 5_000;
+    backlogs.check();
+    expect(mine.uwsTopics.size).toBe(0);
+    backlogs.publish('price:005930', 3, tick('price:005930', 1));
+    backlogs.publish('price:005930', 4, tick('price:005930', 2));
+    mine.buffered = 0;
+    backlogs.drained(mine);
+    expect(parsed(mine.sent).map((f) => f.seq)).toEqual([1]);
+    expect([...mine.uwsTopics]).toEqual(['price:005930|3']);
+    other.buffered = 0;
+    backlogs.drained(other);
+    expect(parsed(other.sent).map((f) => f.seq)).toEqual([2]);
   });
 });

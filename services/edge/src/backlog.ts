@@ -21,7 +21,12 @@ import type { Counter, Gauge } from 'prom-client';
  */
 export interface BacklogSocket {
   readonly isOpen: boolean;
-  readonly data: { readonly topics: { keys(): IterableIterator<string> }; backlog: Backlog | undefined };
+  readonly data: {
+    readonly topics: { keys(): IterableIterator<string> };
+    /** The fan-out slice this socket's topics use (topic-bridge.ts). */
+    readonly slot: number;
+    backlog: Backlog | undefined;
+  };
   send(frame: string): 'sent' | 'buffered' | 'dropped' | 'closed';
   subscribe(topic: string): void;
   unsubscribe(topic: string): void;
@@ -53,6 +58,8 @@ export interface BacklogDeps<S extends BacklogSocket> {
   readonly connections: () => Iterable<S>;
   /** Closes a client (the edge's own close path, which calls `closed`). */
   readonly close: (ws: S, code: CloseCode) => void;
+  /** The uWS topic of a topic's slice, which a live socket subscribes to. */
+  readonly channel: (topic: string, slice: number) => string;
   readonly metrics: BacklogMetrics;
 }
 
@@ -61,8 +68,8 @@ export interface Backlogs<S> {
   stop(): void;
   /** Moves every live socket over `conflateBytes` to a backlog (what the periodic sweep runs). */
   check(): void;
-  /** A fanned-out frame: queued for the backlogged subscribers of `topic` (uWS reached the others). */
-  publish(topic: string, frame: string): void;
+  /** A fanned-out frame for one slice: queued for its backlogged subscribers of `topic` (uWS reached the others). */
+  publish(topic: string, slice: number, frame: string): void;
   /**
    * A frame for one socket (ack, error, snapshot): false when the socket is live and the caller
    * sends it directly; true when it was queued behind the socket's backlog. `topic` makes a tick
@@ -113,7 +120,7 @@ export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): B
   function enter(ws: S): void {
     ws.data.backlog = { entries: [], head: 0, bytes: 0, ticks: new Map() };
     for (const topic of ws.data.topics.keys()) {
-      ws.unsubscribe(topic);
+      ws.unsubscribe(deps.channel(topic, ws.data.slot));
       index(ws, topic);
     }
     counted(1);
@@ -125,7 +132,7 @@ export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): B
     ws.data.backlog = undefined;
     for (const topic of ws.data.topics.keys()) {
       unindex(ws, topic);
-      if (rejoin) ws.subscribe(topic);
+      if (rejoin) ws.subscribe(deps.channel(topic, ws.data.slot));
     }
     counted(-1);
   }
@@ -196,13 +203,13 @@ export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): B
       timer = undefined;
     },
     check,
-    publish(topic, frame) {
+    publish(topic, slice, frame) {
       const set = byTopic.get(topic);
       if (set === undefined) return;
       const kind = tickKind(topic);
       for (const ws of set) {
         const backlog = ws.data.backlog;
-        if (backlog !== undefined) push(ws, backlog, frame, topic, kind);
+        if (backlog !== undefined && ws.data.slot === slice) push(ws, backlog, frame, topic, kind);
       }
     },
     enqueue(ws, frame, topic) {
@@ -212,11 +219,11 @@ export function createBacklogs<S extends BacklogSocket>(deps: BacklogDeps<S>): B
       return true;
     },
     subscribe(ws, topic) {
-      if (ws.data.backlog === undefined) ws.subscribe(topic);
+      if (ws.data.backlog === undefined) ws.subscribe(deps.channel(topic, ws.data.slot));
       else index(ws, topic);
     },
     unsubscribe(ws, topic) {
-      if (ws.data.backlog === undefined) ws.unsubscribe(topic);
+      if (ws.data.backlog === undefined) ws.unsubscribe(deps.channel(topic, ws.data.slot));
       else unindex(ws, topic);
     },
     drained(ws) {

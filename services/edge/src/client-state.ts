@@ -16,6 +16,8 @@ export interface ClientState {
    * subscribe command, so a late snapshot read answers only the subscribe that asked for it.
    */
   readonly topics: ClientTopics;
+  /** This socket's fan-out slice of every topic (topic-bridge.ts), from 0 to FANOUT_SLICES - 1. */
+  readonly slot: number;
   /** Subscribe commands so far on this socket. */
   subscribeCount: number;
   /** Last inbound frame of any kind (liveness for the reaper). */
@@ -41,11 +43,12 @@ export interface ClientState {
 export function createClientState(
   nowMs: number,
   initialTopics: readonly string[],
-  opts: { ip?: string; burst?: number; grant?: Grant | undefined } = {},
+  opts: { ip?: string; burst?: number; grant?: Grant | undefined; slot?: number } = {},
 ): ClientState {
   return {
     initialTopics: initialTopics.length === 0 ? NO_TOPICS : initialTopics,
     topics: new ClientTopics(),
+    slot: opts.slot ?? 0,
     subscribeCount: 0,
     lastSeenMs: nowMs,
     badFrames: 0,

@@ -78,6 +78,12 @@ export const edgeConfigSchema = {
     'How often every send buffer is checked against EDGE_CONFLATE_BYTES (about 80 ns per socket: 1.5 ms at 19,000).',
     { min: 5 },
   ),
+  fanoutSliceAbove: int(
+    'EDGE_FANOUT_SLICE_ABOVE',
+    512,
+    'Topics with more local subscribers than this are fanned out one slice (1/16 of them) per event-loop turn, so a subscribe waits for a slice, not the whole pass.',
+    { min: 0 },
+  ),
   allowedOrigins: list(
     'EDGE_ALLOWED_ORIGINS',
     DEFAULT_ALLOWED_ORIGINS,

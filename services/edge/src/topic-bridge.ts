@@ -8,15 +8,26 @@ import type { EdgeMetrics } from './metrics.js';
  *
  * The first local subscriber of a topic subscribes its subject on the bus; the last one leaving
  * unsubscribes it and forgets the cached value, so one edge's bus traffic and memory follow its
- * clients. Each bus message is decoded and encoded once, then published once to the uWS topic.
+ * clients. Each bus message is decoded and encoded once, then published to the topic's slices.
+ *
+ * Slices: a topic's subscribers are spread over FANOUT_SLICES uWS topics by a per-socket slot.
+ * One uWS publish to N sockets is N sends in one pass that holds the event loop (about 25-30 ms
+ * for 5,000 here), so a topic with more than `sliceAbove` local subscribers is published one
+ * slice per loop turn: a subscribe or any other I/O waits for one slice, not the whole pass.
+ * Each slice still gets every frame in order (a message's slices go out in order, and a later
+ * message never overtakes an earlier one in a slice), and a socket joining a slice while it is
+ * behind gets that slice's last frame as its snapshot, then the rest: no gap, no duplicate.
  */
 export interface TopicBridge {
-  /** Adds one local subscriber; false when the edge-wide topic cap (or a closed bus) refuses a new topic. */
-  acquire(topic: string): boolean;
-  /** Removes one local subscriber; the bus subscription goes with the last. */
-  release(topic: string): void;
-  /** The local last frame of a topic, sent synchronously right after a `subscribed` ack. */
-  cachedFrame(topic: string): string | undefined;
+  /** Adds one local subscriber in `slice`; false when the edge-wide topic cap (or a closed bus) refuses a new topic. */
+  acquire(topic: string, slice: number): boolean;
+  /** Removes one local subscriber from `slice`; the bus subscription goes with the last. */
+  release(topic: string, slice: number): void;
+  /**
+   * The local last frame of a topic as `slice` has it (while a message is still on its way
+   * through the slices, the one before it), sent synchronously right after a `subscribed` ack.
+   */
+  cachedFrame(topic: string, slice: number): string | undefined;
   /**
    * On a local miss: the last value from the store. Resolves null when there is none, when a
    * newer message reached the topic (and so its subscribers) while the store was being read, or
@@ -35,8 +46,11 @@ export interface TopicBridge {
 export interface TopicBridgeDeps {
   readonly bus: Bus;
   readonly lastValues: LastValueStore;
-  readonly publish: (topic: string, frame: string) => void;
-  readonly numSubscribers: (topic: string) => number;
+  /** One uWS publish of `frame` to the subscribers of `topic` in `slice`. */
+  readonly publish: (topic: string, slice: number, frame: string) => void;
+  readonly numSubscribers: (topic: string, slice: number) => number;
+  /** Topics with more local subscribers than this go out one slice per loop turn. */
+  readonly sliceAbove: number;
   readonly metrics: EdgeMetrics;
   readonly logger: Logger;
   readonly maxTopics: number;
@@ -57,10 +71,28 @@ interface Cached {
 
 interface TopicEntry {
   count: number;
+  /** Local subscribers per slice. */
+  readonly slices: Uint32Array;
   readonly subscription: Subscription;
   last: Cached | undefined;
   loading: Promise<Cached | undefined> | undefined;
+  /** Messages still going out slice by slice; while any is, `sent` holds each slice's last frame. */
+  inFlight: number;
+  sent: Array<string | undefined> | undefined;
+  /** Set when the last subscriber left: its messages still in flight are dropped. */
+  released: boolean;
 }
+
+/** One message on its way through a topic's slices; `next` is the first slice it has not reached. */
+interface SliceJob {
+  readonly topic: string;
+  readonly entry: TopicEntry;
+  readonly frame: string;
+  next: number;
+}
+
+/** Slices per topic: 5,000 subscribers make slices of about 300 sockets (a few ms each). */
+export const FANOUT_SLICES = 16;
 
 const RESYNC_BATCH = 500;
 
@@ -79,15 +111,71 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
   const now = deps.now ?? Date.now;
   const snapshotTimeoutMs = deps.snapshotTimeoutMs ?? 2_000;
   const entries = new Map<string, TopicEntry>();
+  /** Messages going out slice by slice, oldest first; bounded by topics × messages one pass behind. */
+  let jobs: SliceJob[] = [];
+  let pump: NodeJS.Immediate | undefined;
   let stopped = false;
   let lastReadFailureLogMs = Number.NEGATIVE_INFINITY;
 
+  const publishSlice = (topic: string, slice: number, frame: string): void => {
+    deps.publish(topic, slice, frame);
+    metrics.messagesSent.inc({ kind: 'fanout' }, deps.numSubscribers(topic, slice));
+  };
+
+  /**
+   * Takes a job to the next slice that has subscribers and publishes there (recording the frame
+   * for the empty slices passed on the way); true when the job has reached every slice.
+   */
+  const advance = (job: SliceJob): boolean => {
+    const { entry } = job;
+    while (job.next < FANOUT_SLICES) {
+      const slice = job.next++;
+      if (entry.sent !== undefined) entry.sent[slice] = job.frame;
+      if ((entry.slices[slice] ?? 0) > 0) {
+        publishSlice(job.topic, slice, job.frame);
+        break;
+      }
+    }
+    return job.next >= FANOUT_SLICES;
+  };
+
+  const finish = (job: SliceJob): void => {
+    job.entry.inFlight -= 1;
+    if (job.entry.inFlight === 0) job.entry.sent = undefined;
+  };
+
+  /** One loop turn: every job in flight goes one slice further, in the order they came. */
+  const runPump = (): void => {
+    pump = undefined;
+    const waiting: SliceJob[] = [];
+    for (const job of jobs) {
+      if (job.entry.released || advance(job)) finish(job);
+      else waiting.push(job);
+    }
+    jobs = waiting;
+    if (jobs.length > 0) pump = setImmediate(runPump);
+  };
+
   const fanOut = (topic: string, entry: TopicEntry, envelope: BusEnvelope): void => {
     const frame = fanoutFrame(envelope);
+    const previous = entry.last?.frame;
     entry.last = { envelope, frame };
-    deps.publish(topic, frame);
+    if (entry.inFlight === 0 && entry.count <= deps.sliceAbove) {
+      for (let slice = 0; slice < FANOUT_SLICES; slice += 1) {
+        if ((entry.slices[slice] ?? 0) > 0) publishSlice(topic, slice, frame);
+      }
+    } else {
+      // Slice by slice; also when the topic shrank meanwhile, so no slice's order is broken.
+      if (entry.inFlight === 0) entry.sent = new Array<string | undefined>(FANOUT_SLICES).fill(previous);
+      entry.inFlight += 1;
+      const job: SliceJob = { topic, entry, frame, next: 0 };
+      if (advance(job)) finish(job);
+      else {
+        jobs.push(job);
+        pump ??= setImmediate(runPump);
+      }
+    }
     deps.onFanout?.(topic);
-    metrics.messagesSent.inc({ kind: 'fanout' }, deps.numSubscribers(topic));
     const lagMs = now() - Date.parse(envelope.ts);
     if (Number.isFinite(lagMs)) metrics.fanoutLag.observe(Math.max(0, lagMs) / 1000);
   };
@@ -160,10 +248,11 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
   };
 
   return {
-    acquire(topic) {
+    acquire(topic, slice) {
       const existing = entries.get(topic);
       if (existing !== undefined) {
         existing.count += 1;
+        existing.slices[slice] = (existing.slices[slice] ?? 0) + 1;
         return true;
       }
       if (stopped || entries.size >= deps.maxTopics) return false;
@@ -175,25 +264,39 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
         logger.warn({ err, topic }, 'bus refused a subscription');
         return false;
       }
-      entries.set(topic, { count: 1, subscription, last: undefined, loading: undefined });
+      const slices = new Uint32Array(FANOUT_SLICES);
+      slices[slice] = 1;
+      entries.set(topic, {
+        count: 1,
+        slices,
+        subscription,
+        last: undefined,
+        loading: undefined,
+        inFlight: 0,
+        sent: undefined,
+        released: false,
+      });
       metrics.topics.set(entries.size);
       deps.onTopicOpened?.(topic);
       return true;
     },
 
-    release(topic) {
+    release(topic, slice) {
       const entry = entries.get(topic);
       if (entry === undefined) return;
       entry.count -= 1;
+      entry.slices[slice] = Math.max(0, (entry.slices[slice] ?? 0) - 1);
       if (entry.count > 0) return;
       entries.delete(topic);
+      entry.released = true;
       entry.subscription.unsubscribe();
       metrics.topics.set(entries.size);
       deps.onTopicClosed?.(topic);
     },
 
-    cachedFrame(topic) {
-      return entries.get(topic)?.last?.frame;
+    cachedFrame(topic, slice) {
+      const entry = entries.get(topic);
+      return entry?.sent === undefined ? entry?.last?.frame : entry.sent[slice];
     },
 
     async loadSnapshot(topic) {
@@ -246,6 +349,9 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
 
     stop() {
       stopped = true;
+      if (pump !== undefined) clearImmediate(pump);
+      pump = undefined;
+      jobs = [];
       for (const entry of entries.values()) entry.subscription.unsubscribe();
       entries.clear();
       metrics.topics.set(0);
