@@ -12,11 +12,13 @@ import type { EdgeMetrics } from './metrics.js';
  *
  * Slices: a topic's subscribers are spread over FANOUT_SLICES uWS topics by a per-socket slot.
  * One uWS publish to N sockets is N sends in one pass that holds the event loop (about 25-30 ms
- * for 5,000 here), so a topic with more than `sliceAbove` local subscribers is published one
- * slice per loop turn: a subscribe or any other I/O waits for one slice, not the whole pass.
- * Each slice still gets every frame in order (a message's slices go out in order, and a later
- * message never overtakes an earlier one in a slice), and a socket joining a slice while it is
- * behind gets that slice's last frame as its snapshot, then the rest: no gap, no duplicate.
+ * for 5,000 here), so a topic with more than `sliceAbove` local subscribers goes out slice by
+ * slice: a cursor walks the slices, one per loop turn, and each slice gets all the frames that
+ * wait for it at once (uWS then writes them to a socket in one send, as a single pass would for
+ * the frames that queued during the previous one). A subscribe or any other I/O waits for one
+ * slice, not the whole pass. Each slice gets every frame in order, and a socket that joins a slice
+ * whose frames are still waiting gets that slice's last frame as its snapshot, then the waiting
+ * ones: no gap, no duplicate (topic-bridge.test.ts checks this against a model of uWS).
  */
 export interface TopicBridge {
   /** Adds one local subscriber in `slice`; false when the edge-wide topic cap (or a closed bus) refuses a new topic. */
@@ -73,22 +75,29 @@ interface TopicEntry {
   count: number;
   /** Local subscribers per slice. */
   readonly slices: Uint32Array;
+  readonly topic: string;
   readonly subscription: Subscription;
   last: Cached | undefined;
   loading: Promise<Cached | undefined> | undefined;
-  /** Messages still going out slice by slice; while any is, `sent` holds each slice's last frame. */
-  inFlight: number;
-  sent: Array<string | undefined> | undefined;
-  /** Set when the last subscriber left: its messages still in flight are dropped. */
+  /** Set while the topic's frames go out slice by slice. */
+  wave: Wave | undefined;
+  /** Set when the last subscriber left: what is still in flight is dropped. */
   released: boolean;
 }
 
-/** One message on its way through a topic's slices; `next` is the first slice it has not reached. */
-interface SliceJob {
-  readonly topic: string;
-  readonly entry: TopicEntry;
-  readonly frame: string;
-  next: number;
+/**
+ * A topic going out slice by slice. A cursor walks the slices, one per loop turn; each slice
+ * gets all its pending frames at once (uWS then writes them to a socket in one send, as one pass
+ * does for the frames that queued during the previous one). A frame that arrives meanwhile is
+ * added to every slice's pending list. `sent` is each slice's last frame: the snapshot of a
+ * socket that joins that slice before its pending frames go out.
+ */
+interface Wave {
+  cursor: number;
+  readonly pending: string[][];
+  readonly sent: Array<string | undefined>;
+  /** Slices with pending frames; the wave ends at zero. */
+  waiting: number;
 }
 
 /** Slices per topic: 5,000 subscribers make slices of about 300 sockets (a few ms each). */
@@ -111,8 +120,8 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
   const now = deps.now ?? Date.now;
   const snapshotTimeoutMs = deps.snapshotTimeoutMs ?? 2_000;
   const entries = new Map<string, TopicEntry>();
-  /** Messages going out slice by slice, oldest first; bounded by topics × messages one pass behind. */
-  let jobs: SliceJob[] = [];
+  /** Topics going out slice by slice; bounded by the topics, each by its frames of one round of slices. */
+  const waves = new Set<TopicEntry>();
   let pump: NodeJS.Immediate | undefined;
   let stopped = false;
   let lastReadFailureLogMs = Number.NEGATIVE_INFINITY;
@@ -123,56 +132,72 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
   };
 
   /**
-   * Takes a job to the next slice that has subscribers and publishes there (recording the frame
-   * for the empty slices passed on the way); true when the job has reached every slice.
+   * One loop turn of a wave: from the cursor, the next slice with pending frames and subscribers
+   * gets them all (slices with pending frames but no subscribers only record them as sent on the
+   * way). Ends the wave when no slice waits.
    */
-  const advance = (job: SliceJob): boolean => {
-    const { entry } = job;
-    while (job.next < FANOUT_SLICES) {
-      const slice = job.next++;
-      if (entry.sent !== undefined) entry.sent[slice] = job.frame;
-      if ((entry.slices[slice] ?? 0) > 0) {
-        publishSlice(job.topic, slice, job.frame);
-        break;
-      }
+  const step = (entry: TopicEntry, topic: string, wave: Wave): void => {
+    for (let k = 0; k < FANOUT_SLICES && wave.waiting > 0; k += 1) {
+      const slice = wave.cursor;
+      wave.cursor = (slice + 1) % FANOUT_SLICES;
+      const pending = wave.pending[slice] as string[];
+      if (pending.length === 0) continue;
+      const subscribed = (entry.slices[slice] ?? 0) > 0;
+      if (subscribed) for (const frame of pending) publishSlice(topic, slice, frame);
+      wave.sent[slice] = pending[pending.length - 1];
+      pending.length = 0;
+      wave.waiting -= 1;
+      if (subscribed) break;
     }
-    return job.next >= FANOUT_SLICES;
+    if (wave.waiting === 0) {
+      entry.wave = undefined;
+      waves.delete(entry);
+    }
   };
 
-  const finish = (job: SliceJob): void => {
-    job.entry.inFlight -= 1;
-    if (job.entry.inFlight === 0) job.entry.sent = undefined;
-  };
-
-  /** One loop turn: every job in flight goes one slice further, in the order they came. */
   const runPump = (): void => {
     pump = undefined;
-    const waiting: SliceJob[] = [];
-    for (const job of jobs) {
-      if (job.entry.released || advance(job)) finish(job);
-      else waiting.push(job);
+    for (const entry of waves) {
+      if (entry.released || entry.wave === undefined) waves.delete(entry);
+      else step(entry, entry.topic, entry.wave);
     }
-    jobs = waiting;
-    if (jobs.length > 0) pump = setImmediate(runPump);
+    if (waves.size > 0) pump = setImmediate(runPump);
   };
 
   const fanOut = (topic: string, entry: TopicEntry, envelope: BusEnvelope): void => {
     const frame = fanoutFrame(envelope);
     const previous = entry.last?.frame;
     entry.last = { envelope, frame };
-    if (entry.inFlight === 0 && entry.count <= deps.sliceAbove) {
+    if (entry.wave === undefined && entry.count <= deps.sliceAbove) {
       for (let slice = 0; slice < FANOUT_SLICES; slice += 1) {
         if ((entry.slices[slice] ?? 0) > 0) publishSlice(topic, slice, frame);
       }
     } else {
       // Slice by slice; also when the topic shrank meanwhile, so no slice's order is broken.
-      if (entry.inFlight === 0) entry.sent = new Array<string | undefined>(FANOUT_SLICES).fill(previous);
-      entry.inFlight += 1;
-      const job: SliceJob = { topic, entry, frame, next: 0 };
-      if (advance(job)) finish(job);
-      else {
-        jobs.push(job);
-        pump ??= setImmediate(runPump);
+      const started = entry.wave === undefined;
+      const wave = (entry.wave ??= {
+        cursor: 0,
+        pending: Array.from({ length: FANOUT_SLICES }, () => []),
+        sent: new Array<string | undefined>(FANOUT_SLICES).fill(previous),
+        waiting: 0,
+      });
+      for (let slice = 0; slice < FANOUT_SLICES; slice += 1) {
+        const pending = wave.pending[slice] as string[];
+        if (pending.length === 0 && (entry.slices[slice] ?? 0) === 0) {
+          // Nobody to send to and nothing queued before it: it is this slice's last frame now.
+          wave.sent[slice] = frame;
+        } else {
+          if (pending.length === 0) wave.waiting += 1;
+          pending.push(frame);
+        }
+      }
+      if (started) {
+        // The first slice goes now, like a topic under the threshold; the rest on later turns.
+        step(entry, topic, wave);
+        if (entry.wave !== undefined) {
+          waves.add(entry);
+          pump ??= setImmediate(runPump);
+        }
       }
     }
     deps.onFanout?.(topic);
@@ -266,16 +291,7 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       }
       const slices = new Uint32Array(FANOUT_SLICES);
       slices[slice] = 1;
-      entries.set(topic, {
-        count: 1,
-        slices,
-        subscription,
-        last: undefined,
-        loading: undefined,
-        inFlight: 0,
-        sent: undefined,
-        released: false,
-      });
+      entries.set(topic, { count: 1, slices, topic, subscription, last: undefined, loading: undefined, wave: undefined, released: false });
       metrics.topics.set(entries.size);
       deps.onTopicOpened?.(topic);
       return true;
@@ -289,6 +305,7 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       if (entry.count > 0) return;
       entries.delete(topic);
       entry.released = true;
+      waves.delete(entry);
       entry.subscription.unsubscribe();
       metrics.topics.set(entries.size);
       deps.onTopicClosed?.(topic);
@@ -296,7 +313,7 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
 
     cachedFrame(topic, slice) {
       const entry = entries.get(topic);
-      return entry?.sent === undefined ? entry?.last?.frame : entry.sent[slice];
+      return entry?.wave === undefined ? entry?.last?.frame : entry.wave.sent[slice];
     },
 
     async loadSnapshot(topic) {
@@ -351,7 +368,7 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       stopped = true;
       if (pump !== undefined) clearImmediate(pump);
       pump = undefined;
-      jobs = [];
+      waves.clear();
       for (const entry of entries.values()) entry.subscription.unsubscribe();
       entries.clear();
       metrics.topics.set(0);
