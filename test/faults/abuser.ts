@@ -1,6 +1,6 @@
 // One abusive client, in its own process so that its work does not slow the test's recording:
 // opens `attempts` sockets at once from one address, then floods every accepted socket with
-// subscribe/unsubscribe churn, and prints what happened as one JSON line.
+// subscribe/unsubscribe churn (until the edge closes it), and prints what happened as one JSON line.
 // Usage: abuser.ts <ws url> <local address> <attempts> <frames per socket>
 import WebSocket from 'ws';
 
@@ -34,7 +34,17 @@ const churn = [
   JSON.stringify({ type: 'subscribe', topic: 'price:005930' }),
   JSON.stringify({ type: 'unsubscribe', topic: 'price:005930' }),
 ];
-for (const o of accepted) for (let i = 0; i < frames; i++) o.ws?.send(churn[i % 2]!);
+// In rounds, with a loop turn between them, so this process also reads: written in one go, the
+// frames starved its own reads, the edge's 4002 close frame sat unread, and a reset for the frames
+// still arriving after the edge let go of the socket could discard it (the client saw 1006).
+const ROUND = 20;
+for (let sent = 0; sent < frames; sent += ROUND) {
+  for (const o of accepted) {
+    if (o.ws?.readyState !== WebSocket.OPEN) continue;
+    for (let i = sent; i < Math.min(frames, sent + ROUND); i++) o.ws.send(churn[i % 2]!);
+  }
+  await new Promise((resolve) => setImmediate(resolve));
+}
 const codes = await Promise.all(accepted.map((o) => o.closed ?? Promise.resolve(0)));
 process.stdout.write(
   `${JSON.stringify({
