@@ -96,13 +96,18 @@ export interface Loadgen {
 
 /** Builds loadgen.c into `dir`; throws a clear error when no C compiler is installed. */
 export function compileLoadgen(dir: string): string {
-  const binary = join(dir, 'loadgen');
-  const source = join(REPO_ROOT, 'bench', 'saturation', 'loadgen.c');
+  return compileC(dir, 'loadgen', ['-lm']);
+}
+
+/** Builds bench/saturation/<name>.c into `dir` with the system C compiler (-O2). */
+export function compileC(dir: string, name: string, libs: readonly string[] = []): string {
+  const binary = join(dir, name);
+  const source = join(REPO_ROOT, 'bench', 'saturation', `${name}.c`);
   try {
-    execFileSync('cc', ['-O2', '-Wall', '-o', binary, source, '-lm'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    execFileSync('cc', ['-O2', '-Wall', '-o', binary, source, ...libs], { stdio: ['ignore', 'pipe', 'pipe'] });
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') {
-      throw new Error('cc not found: the load generator is C, built at run time (apt-get install -y gcc)', { cause: err });
+      throw new Error(`cc not found: ${name}.c is built at run time (apt-get install -y gcc)`, { cause: err });
     }
     const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
     throw new Error(`could not compile ${source}:\n${stderr}`, { cause: err });

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { REPO_ROOT } from '../fanout/children.js';
 import type { MachineFacts } from '../fanout/report.js';
 import type { SaturationOptions } from './args.js';
+import { probeLine, type MachineProbe } from './machine-probe.js';
 import type { RepeatResult } from './scenarios.js';
 import type { StepResult } from './step.js';
 import { fmt, int, median, mediansOf, table, type Medians } from './medians.js';
@@ -18,6 +19,8 @@ export interface RunSummary {
   readonly seconds: number;
   readonly opts: SaturationOptions;
   readonly facts: MachineFacts & { readonly socketIo: string };
+  /** probe.c before the first server and after the last (missing when the run stopped early). */
+  readonly probes: { readonly before?: MachineProbe; readonly after?: MachineProbe };
   readonly labels: readonly string[];
   readonly results: readonly RepeatResult[];
 }
@@ -43,6 +46,8 @@ export function summaryMarkdown(s: RunSummary): string {
     `# Saturation benchmark, ${s.startedAt.toISOString()}`,
     `Command: \`${s.commandLine}\``,
     `Machine: ${f.nproc} CPUs (${f.cpuModel}), ${f.memoryGb} GiB, Linux ${f.kernel}; node ${f.node}; ${f.uwsPack}; ${f.ws}; ${f.socketIo}; ${f.natsClient}; ${f.natsServer}; ${f.redisServer}.\nCode: ${f.git}.`,
+    ...(s.probes.before === undefined ? [] : [probeLine('before the servers', s.probes.before)]),
+    ...(s.probes.after === undefined ? [] : [probeLine('after the servers', s.probes.after)]),
     `Placement: each server alone on CPU 0 (\`taskset -c 0\`; edge×2 workers on CPUs 0,1); the C load generators, the edge's publisher, nats-server, redis-server and the orchestrator on CPU 1. ` +
       `Repeats: ${o.repeats} (tables show medians; every repeat's value follows after a slash). Steps: ${o.warmup} s warm-up, ${o.measure} s measured, ${o.drain} s drain. Took ${fmt(s.seconds / 60)} min.`,
   ];

@@ -14,6 +14,7 @@ import { machineFacts } from '../fanout/report.js';
 import { CLIENT_CPU, EDGE_CPU } from '../fanout/scenario.js';
 import { estimateSeconds, parseSaturationArgs } from './args.js';
 import { compileLoadgen } from './loadgen.js';
+import { probeLine, runMachineProbe, type MachineProbe } from './machine-probe.js';
 import { mediansOf } from './medians.js';
 import { socketIoVersion, summaryMarkdown, type RunSummary } from './report.js';
 import { runRepeat, type Previous, type RepeatResult } from './scenarios.js';
@@ -28,6 +29,8 @@ const commandLine = ['npm run bench:saturation --', ...process.argv.slice(2)].jo
 const stamp = `${startedAt.toISOString().slice(0, 19).replace(/[-:]/g, '')}Z`;
 const outDir = join(REPO_ROOT, 'bench', 'results', stamp);
 const results: RepeatResult[] = [];
+/** probe.c's figures before the first server and after the last; an aborted run lacks one or both. */
+const machine: { before?: MachineProbe; after?: MachineProbe } = {};
 const targets: TargetSpec[] = opts.servers.flatMap((kind): TargetSpec[] =>
   kind === 'edge'
     ? opts.edgeWorkers.map((workers) => ({ kind, workers, label: workers === 1 ? 'edge' : `edge-w${workers}` }))
@@ -43,6 +46,7 @@ function writeOutputs(): string {
     seconds: (Date.now() - startedAt.getTime()) / 1000,
     opts,
     facts,
+    probes: machine,
     labels: targets.map((t) => t.label),
     results,
   };
@@ -79,6 +83,9 @@ pinToClientCpu();
 
 const runDir = mkdtempSync(join(tmpdir(), 'bench-saturation-'));
 const binary = compileLoadgen(runDir);
+// Before any server starts and after the last stops, so nothing else competes for the CPUs.
+machine.before = runMachineProbe(runDir);
+log(probeLine('before the servers', machine.before));
 log(`estimated ${Math.round(estimateSeconds({ ...opts }) / 60)} min; hard timeout ${opts.timeout} s; logs in ${runDir}`);
 const previous: Previous = new Map();
 for (let repeat = 0; repeat < opts.repeats; repeat += 1) {
@@ -91,6 +98,8 @@ for (let repeat = 0; repeat < opts.repeats; repeat += 1) {
     }
   }
 }
+machine.after = runMachineProbe(runDir);
+log(probeLine('after the servers', machine.after));
 console.log(writeOutputs());
 log(`wrote ${relative(REPO_ROOT, join(outDir, 'summary.md'))} and raw.json`);
 const failed = results.some((r) => r.errors.length > 0);
