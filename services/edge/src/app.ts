@@ -113,17 +113,20 @@ export interface Edge {
   readonly connectionCount: number;
 }
 
-/** Internal uWS topic every socket joins, so a heartbeat is encoded and published once. */
+/**
+ * Internal uWS topic every socket joins (in the slice of its slot), so a heartbeat is encoded
+ * once and published once per slice.
+ */
 const HEARTBEAT_TOPIC = '#heartbeat';
 
 type Conn = WsSocket<ClientState>;
 
-/** Close codes reported as themselves; anything else a client sends is `other` (bounded labels). */
 /** The uWS topic of one fan-out slice of a topic (`|` never occurs in a valid topic). */
 export function sliceChannel(topic: string, slice: number): string {
   return `${topic}|${slice}`;
 }
 
+/** Close codes reported as themselves; anything else a client sends is `other` (bounded labels). */
 const LABELLED_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 1001, 1005, 1006, ...Object.values(CloseCode)]);
 
 function closeCodeLabel(code: number): string {
@@ -219,9 +222,18 @@ export function createEdge(deps: EdgeDeps): Edge {
     idleTimeoutMs: config.idleTimeoutMs,
     now,
     connections: () => connections,
-    sendPing: () => {
-      server.publish(HEARTBEAT_TOPIC, pingFrame(new Date(now())));
+    ping: () => {
+      const frame = pingFrame(new Date(now()));
       metrics.messagesSent.inc({ kind: 'ping' }, connections.size);
+      // Sockets join the heartbeat slice of their fan-out slot; few sockets get every slice at once.
+      const sliced = connections.size > config.fanoutSliceAbove;
+      return {
+        parts: sliced ? FANOUT_SLICES : 1,
+        send: (part) => {
+          if (sliced) server.publish(sliceChannel(HEARTBEAT_TOPIC, part), frame);
+          else for (let slice = 0; slice < FANOUT_SLICES; slice += 1) server.publish(sliceChannel(HEARTBEAT_TOPIC, slice), frame);
+        },
+      };
     },
     reap: (conn) => {
       metrics.reaped.inc();
@@ -313,7 +325,7 @@ export function createEdge(deps: EdgeDeps): Edge {
       ws.data.expiryTimer = setTimeout(() => closeClient(ws, CloseCode.TokenExpired), Math.max(0, expiresAtMs - now()));
       ws.data.expiryTimer.unref();
     }
-    ws.subscribe(HEARTBEAT_TOPIC);
+    ws.subscribe(sliceChannel(HEARTBEAT_TOPIC, ws.data.slot));
     // Seed order: one `subscribed` per query topic, then `connected`, then the last values.
     const accepted: string[] = [];
     ws.cork(() => {

@@ -2,8 +2,11 @@ import type { ClientState } from './client-state.js';
 
 /**
  * The server heartbeat and the reaper. Every `pingIntervalMs` one ping frame goes to every
- * client (published once to an internal topic); every sweep closes connections whose last
- * inbound frame is older than `idleTimeoutMs`. Both timers are owned here and stopped by `stop`.
+ * client, in as many parts as the ping says: part 0 at once, each next one a loop turn later,
+ * so a ping to many thousand sockets never holds the loop for a whole pass (the same reason a
+ * big topic is fanned out in slices, ADR 0002). A ping that comes due while the previous one is
+ * still going out is skipped. Every sweep closes connections whose last inbound frame is older
+ * than `idleTimeoutMs`. Both timers and the pending part are owned here and stopped by `stop`.
  */
 export interface Heartbeat {
   start(): void;
@@ -15,9 +18,15 @@ export interface HeartbeatDeps {
   readonly pingIntervalMs: number;
   readonly idleTimeoutMs: number;
   readonly connections: () => Iterable<{ readonly data: ClientState }>;
-  readonly sendPing: () => void;
+  /** Encodes one ping and says how to send it: `parts` loop turns, `send(k)` for k = 0..parts-1. */
+  readonly ping: () => PingWave;
   readonly reap: (conn: { readonly data: ClientState }) => void;
   readonly now?: () => number;
+}
+
+export interface PingWave {
+  readonly parts: number;
+  send(part: number): void;
 }
 
 export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
@@ -26,6 +35,16 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
   const sweepMs = Math.max(5, Math.floor(deps.idleTimeoutMs / 4));
   let pingTimer: NodeJS.Timeout | undefined;
   let sweepTimer: NodeJS.Timeout | undefined;
+  let nextPart: NodeJS.Immediate | undefined;
+
+  const sendParts = (wave: PingWave, part: number): void => {
+    nextPart = undefined;
+    wave.send(part);
+    if (part + 1 < wave.parts) nextPart = setImmediate(sendParts, wave, part + 1);
+  };
+  const ping = (): void => {
+    if (nextPart === undefined) sendParts(deps.ping(), 0);
+  };
 
   const sweep = (): void => {
     const cutoff = now() - deps.idleTimeoutMs;
@@ -43,7 +62,7 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
     },
     start() {
       if (pingTimer !== undefined) return;
-      pingTimer = setInterval(deps.sendPing, deps.pingIntervalMs);
+      pingTimer = setInterval(ping, deps.pingIntervalMs);
       sweepTimer = setInterval(sweep, sweepMs);
       pingTimer.unref();
       sweepTimer.unref();
@@ -51,6 +70,8 @@ export function createHeartbeat(deps: HeartbeatDeps): Heartbeat {
     stop() {
       clearInterval(pingTimer);
       clearInterval(sweepTimer);
+      clearImmediate(nextPart);
+      nextPart = undefined;
       pingTimer = undefined;
       sweepTimer = undefined;
     },

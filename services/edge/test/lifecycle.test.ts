@@ -29,6 +29,15 @@ describe('edge heartbeat', () => {
     expect(await metricValue(e.registry, 'edge_ws_closes_total', { code: '4000' })).toBe(1);
   });
 
+  it('pings every socket of every slice when a ping goes out a slice per loop turn', async () => {
+    // fanoutSliceAbove 1: with 20 sockets every ping goes out in 16 parts, one per slice; the
+    // sockets' slots take turns, so every slice holds at least one of them.
+    const e = await edgeWith({ config: { pingIntervalMs: 40, idleTimeoutMs: 100_000, fanoutSliceAbove: 1 } });
+    const clients = await Promise.all(Array.from({ length: 20 }, () => client(e.wsUrl)));
+    await Promise.all(clients.map((c) => c.next(() => count(c, 'ping') >= 3, { timeoutMs: 10_000 })));
+    expect(clients.every((c) => c.ws.readyState === c.ws.OPEN)).toBe(true);
+  });
+
   it('counts any inbound frame as liveness', async () => {
     const e = await edgeWith({ config: { pingIntervalMs: 40, idleTimeoutMs: 320 } });
     const chatty = await client(e.wsUrl);
