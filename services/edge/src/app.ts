@@ -436,8 +436,8 @@ export function createEdge(deps: EdgeDeps): Edge {
   function send(ws: Conn, frame: string, topic?: string): void {
     if (backlogs.enqueue(ws, frame, topic)) return;
     const status = ws.send(frame);
-    if (status === 'dropped') onDropped(ws);
-    else if (status !== 'closed') metrics.messagesSent.inc({ kind: 'direct' });
+    // A drop is counted and handled in onDropped, which uWS calls from inside send as well.
+    if (status !== 'dropped' && status !== 'closed') metrics.messagesSent.inc({ kind: 'direct' });
   }
 
   function onDropped(ws: Conn): void {
