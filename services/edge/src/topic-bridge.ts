@@ -79,10 +79,8 @@ interface TopicEntry {
   readonly subscription: Subscription;
   last: Cached | undefined;
   loading: Promise<Cached | undefined> | undefined;
-  /** Set while the topic's frames go out slice by slice. */
+  /** Set while the topic's frames go out slice by slice (and then the entry is in `waves`). */
   wave: Wave | undefined;
-  /** Set when the last subscriber left: what is still in flight is dropped. */
-  released: boolean;
 }
 
 /**
@@ -120,7 +118,10 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
   const now = deps.now ?? Date.now;
   const snapshotTimeoutMs = deps.snapshotTimeoutMs ?? 2_000;
   const entries = new Map<string, TopicEntry>();
-  /** Topics going out slice by slice; bounded by the topics, each by its frames of one round of slices. */
+  /**
+   * Topics going out slice by slice: exactly the entries with a wave, so bounded by the topics
+   * (each by its frames of one round of slices). `release` and `stop` take entries out.
+   */
   const waves = new Set<TopicEntry>();
   let pump: NodeJS.Immediate | undefined;
   let stopped = false;
@@ -136,14 +137,14 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
    * gets them all (slices with pending frames but no subscribers only record them as sent on the
    * way). Ends the wave when no slice waits.
    */
-  const step = (entry: TopicEntry, topic: string, wave: Wave): void => {
+  const step = (entry: TopicEntry, wave: Wave): void => {
     for (let k = 0; k < FANOUT_SLICES && wave.waiting > 0; k += 1) {
       const slice = wave.cursor;
       wave.cursor = (slice + 1) % FANOUT_SLICES;
       const pending = wave.pending[slice] as string[];
       if (pending.length === 0) continue;
       const subscribed = (entry.slices[slice] ?? 0) > 0;
-      if (subscribed) for (const frame of pending) publishSlice(topic, slice, frame);
+      if (subscribed) for (const frame of pending) publishSlice(entry.topic, slice, frame);
       wave.sent[slice] = pending[pending.length - 1];
       pending.length = 0;
       wave.waiting -= 1;
@@ -157,10 +158,7 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
 
   const runPump = (): void => {
     pump = undefined;
-    for (const entry of waves) {
-      if (entry.released || entry.wave === undefined) waves.delete(entry);
-      else step(entry, entry.topic, entry.wave);
-    }
+    for (const entry of waves) step(entry, entry.wave as Wave);
     if (waves.size > 0) pump = setImmediate(runPump);
   };
 
@@ -193,7 +191,7 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       }
       if (started) {
         // The first slice goes now, like a topic under the threshold; the rest on later turns.
-        step(entry, topic, wave);
+        step(entry, wave);
         if (entry.wave !== undefined) {
           waves.add(entry);
           pump ??= setImmediate(runPump);
@@ -291,7 +289,7 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       }
       const slices = new Uint32Array(FANOUT_SLICES);
       slices[slice] = 1;
-      entries.set(topic, { count: 1, slices, topic, subscription, last: undefined, loading: undefined, wave: undefined, released: false });
+      entries.set(topic, { count: 1, slices, topic, subscription, last: undefined, loading: undefined, wave: undefined });
       metrics.topics.set(entries.size);
       deps.onTopicOpened?.(topic);
       return true;
@@ -304,7 +302,6 @@ export function createTopicBridge(deps: TopicBridgeDeps): TopicBridge {
       entry.slices[slice] = Math.max(0, (entry.slices[slice] ?? 0) - 1);
       if (entry.count > 0) return;
       entries.delete(topic);
-      entry.released = true;
       waves.delete(entry);
       entry.subscription.unsubscribe();
       metrics.topics.set(entries.size);
