@@ -30,6 +30,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -84,6 +85,11 @@ static int connected_pair(int lfd, const struct sockaddr_in *addr, int *client) 
   setsockopt(server, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   setsockopt(*client, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
   return server;
+}
+
+/* A forked helper dies with the probe, however the probe ends (die(), a timeout's SIGTERM). */
+static void die_with_parent(void) {
+  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) _exit(1);
 }
 
 static void pin(int cpu) {
@@ -165,6 +171,7 @@ int main(int argc, char **argv) {
   pid_t reader = fork();
   if (reader < 0) die("fork");
   if (reader == 0) {
+    die_with_parent();
     if (two_cpus) pin(1);
     reader_child(clients, n);
   }
@@ -183,6 +190,7 @@ int main(int argc, char **argv) {
   pid_t pid = fork();
   if (pid < 0) die("fork");
   if (pid == 0) {
+    die_with_parent();
     if (two_cpus) pin(1);
     relay_child(to_child_c, from_child);
   }
