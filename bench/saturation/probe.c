@@ -87,16 +87,30 @@ static int connected_pair(int lfd, const struct sockaddr_in *addr, int *client) 
   return server;
 }
 
-/* A forked helper dies with the probe, however the probe ends (die(), a timeout's SIGTERM). */
-static void die_with_parent(void) {
-  if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) _exit(1);
-}
-
 static void pin(int cpu) {
   cpu_set_t set;
   CPU_ZERO(&set);
   CPU_SET(cpu, &set);
   sched_setaffinity(0, sizeof set, &set); /* best effort: the probe still measures unpinned */
+}
+
+/*
+ * Forks a helper process: returns its pid in the probe and 0 in the helper, which is on CPU 1
+ * when there are two and dies with the probe however the probe ends (die(), a timeout's SIGTERM).
+ */
+static pid_t fork_helper(int two_cpus) {
+  pid_t pid = fork();
+  if (pid < 0) die("fork");
+  if (pid == 0) {
+    if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0) _exit(1);
+    if (two_cpus) pin(1);
+  }
+  return pid;
+}
+
+static void stop_helper(pid_t pid) {
+  kill(pid, SIGKILL);
+  waitpid(pid, NULL, 0);
 }
 
 /* Median nanoseconds per send over `rounds` passes of one `bytes`-long send to each socket. */
@@ -168,18 +182,12 @@ int main(int argc, char **argv) {
   memset(buf, 'x', (size_t)frame * (size_t)batch);
   for (int i = 0; i < n; i++) servers[i] = connected_pair(lfd, &addr, &clients[i]);
   struct timespec gap = {gap_ms / 1000, (long)(gap_ms % 1000) * 1000000L};
-  pid_t reader = fork();
-  if (reader < 0) die("fork");
-  if (reader == 0) {
-    die_with_parent();
-    if (two_cpus) pin(1);
-    reader_child(clients, n);
-  }
+  pid_t reader = fork_helper(two_cpus);
+  if (reader == 0) reader_child(clients, n);
   send_pass_ns(servers, n, buf, (size_t)frame, 3, &gap); /* warm the paths, untimed */
   double one = send_pass_ns(servers, n, buf, (size_t)frame, rounds, &gap);
   double corked = send_pass_ns(servers, n, buf, (size_t)frame * (size_t)batch, rounds, &gap);
-  kill(reader, SIGKILL);
-  waitpid(reader, NULL, 0);
+  stop_helper(reader);
   for (int i = 0; i < n; i++) {
     close(servers[i]);
     close(clients[i]);
@@ -187,13 +195,8 @@ int main(int argc, char **argv) {
 
   int to_child_c, to_child = connected_pair(lfd, &addr, &to_child_c);
   int from_child_c, from_child = connected_pair(lfd, &addr, &from_child_c);
-  pid_t pid = fork();
-  if (pid < 0) die("fork");
-  if (pid == 0) {
-    die_with_parent();
-    if (two_cpus) pin(1);
-    relay_child(to_child_c, from_child);
-  }
+  pid_t relay = fork_helper(two_cpus);
+  if (relay == 0) relay_child(to_child_c, from_child);
   double *hop_ns = malloc(sizeof(double) * (size_t)hops);
   if (hop_ns == NULL) die("malloc");
   char b[8] = "ping....";
@@ -209,8 +212,7 @@ int main(int argc, char **argv) {
     }
     hop_ns[i] = now_ns() - t0;
   }
-  kill(pid, SIGKILL);
-  waitpid(pid, NULL, 0);
+  stop_helper(relay);
   qsort(hop_ns, (size_t)hops, sizeof(double), cmp_double);
 
   printf("{\"sockets\":%d,\"frameBytes\":%d,\"rounds\":%d,\"batch\":%d,\"sendUs\":%.3f,\"corkedSendUs\":%.3f,"
